@@ -1,0 +1,194 @@
+#include "core/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_ALIGN 16
+#define ARENA_FIRST_BLOCK 4096
+#define ARENA_MAX_BLOCK (1u << 20)
+
+typedef struct block {
+    struct block *prev;
+    size_t size; /* usable bytes after the header */
+    size_t used;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+} block;
+
+struct gz_arena {
+    block *head;
+    size_t next_size;
+    size_t total;
+};
+
+static void
+out_of_memory(size_t size)
+{
+    fprintf(stderr, "gazette: out of memory (allocating %zu bytes)\n", size);
+    abort();
+}
+
+void *
+gz_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+void *
+gz_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *
+gz_xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q)
+        out_of_memory(size);
+    return q;
+}
+
+char *
+gz_xstrndup(const char *s, size_t len)
+{
+    char *p = gz_xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+gz_arena *
+gz_arena_new(void)
+{
+    gz_arena *a = gz_xcalloc(1, sizeof *a);
+    a->next_size = ARENA_FIRST_BLOCK;
+    return a;
+}
+
+void
+gz_arena_free(gz_arena *a)
+{
+    if (!a)
+        return;
+    block *b = a->head;
+    while (b) {
+        block *prev = b->prev;
+        free(b);
+        b = prev;
+    }
+    free(a);
+}
+
+void
+gz_arena_reset(gz_arena *a)
+{
+    block *b = a->head;
+    if (!b)
+        return;
+    while (b->prev) {
+        block *prev = b->prev;
+        a->total -= b->size;
+        free(b);
+        b = prev;
+    }
+    b->used = 0;
+    a->head = b;
+}
+
+static size_t
+align_up(size_t n)
+{
+    return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+void *
+gz_arena_alloc(gz_arena *a, size_t size)
+{
+    size = align_up(size ? size : 1);
+    block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t want = a->next_size;
+        if (want < size)
+            want = size;
+        if (size > SIZE_MAX / 2)
+            out_of_memory(size);
+        b = gz_xmalloc(sizeof(block) + want);
+        b->size = want;
+        b->used = 0;
+        /* Large one-off allocations do not become the current block, so the
+         * remaining space of the current one is not wasted. */
+        if (a->head && want > a->next_size) {
+            b->prev = a->head->prev;
+            a->head->prev = b;
+            b->used = size;
+            a->total += want;
+            return b->data;
+        }
+        b->prev = a->head;
+        a->head = b;
+        a->total += want;
+        if (a->next_size < ARENA_MAX_BLOCK)
+            a->next_size *= 2;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+void *
+gz_arena_calloc(gz_arena *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        out_of_memory(SIZE_MAX);
+    void *p = gz_arena_alloc(a, count * size);
+    memset(p, 0, count * size);
+    return p;
+}
+
+void *
+gz_arena_realloc(gz_arena *a, void *old, size_t old_size, size_t new_size)
+{
+    if (!old)
+        return gz_arena_alloc(a, new_size);
+    block *b = a->head;
+    size_t old_aligned = align_up(old_size ? old_size : 1);
+    /* The last allocation of the current block can grow in place. */
+    if (b && (unsigned char *)old + old_aligned == b->data + b->used &&
+        (unsigned char *)old >= b->data) {
+        size_t start = (size_t)((unsigned char *)old - b->data);
+        size_t need = align_up(new_size ? new_size : 1);
+        if (need <= b->size - start) {
+            b->used = start + need;
+            return old;
+        }
+    }
+    if (new_size <= old_size)
+        return old;
+    void *p = gz_arena_alloc(a, new_size);
+    memcpy(p, old, old_size);
+    return p;
+}
+
+char *
+gz_arena_strndup(gz_arena *a, const char *s, size_t len)
+{
+    char *p = gz_arena_alloc(a, len + 1);
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+size_t
+gz_arena_bytes(const gz_arena *a)
+{
+    return a->total;
+}

@@ -1,0 +1,114 @@
+#include "core/utf8.h"
+
+#include <utf8proc.h>
+
+size_t
+gz_utf8_decode(const char *s, size_t len, int32_t *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &c);
+    if (n < 1) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = c;
+    return (size_t)n;
+}
+
+bool
+gz_utf8_valid(gz_str s, size_t *bad)
+{
+    size_t i = 0;
+    while (i < s.len) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s.p + i,
+                                              (utf8proc_ssize_t)(s.len - i), &cp);
+        if (n < 1) {
+            if (bad)
+                *bad = i;
+            return false;
+        }
+        i += (size_t)n;
+    }
+    return true;
+}
+
+void
+gz_utf8_encode(gz_buf *out, int32_t cp)
+{
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
+    gz_buf_put(out, tmp, (size_t)n);
+}
+
+size_t
+gz_utf8_length(gz_str s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s.len;) {
+        int32_t cp;
+        i += gz_utf8_decode(s.p + i, s.len - i, &cp);
+        n++;
+    }
+    return n;
+}
+
+size_t
+gz_utf8_offset(gz_str s, size_t index)
+{
+    size_t i = 0;
+    while (index > 0 && i < s.len) {
+        int32_t cp;
+        i += gz_utf8_decode(s.p + i, s.len - i, &cp);
+        index--;
+    }
+    return i;
+}
+
+static void
+map_case(gz_buf *out, gz_str s, int upper_first, int upper_rest)
+{
+    for (size_t i = 0; i < s.len;) {
+        unsigned char c = (unsigned char)s.p[i];
+        int upper = i == 0 ? upper_first : upper_rest;
+        if (c < 0x80) { /* fast path, and invalid bytes pass through */
+            gz_buf_putc(out, (char)(upper ? (c >= 'a' && c <= 'z' ? c - 32 : c)
+                                          : (c >= 'A' && c <= 'Z' ? c + 32 : c)));
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s.p + i,
+                                              (utf8proc_ssize_t)(s.len - i), &cp);
+        if (n < 1) {
+            gz_buf_putc(out, (char)c);
+            i++;
+            continue;
+        }
+        gz_utf8_encode(out, upper ? utf8proc_toupper(cp) : utf8proc_tolower(cp));
+        i += (size_t)n;
+    }
+}
+
+void
+gz_utf8_upcase(gz_buf *out, gz_str s)
+{
+    map_case(out, s, 1, 1);
+}
+
+void
+gz_utf8_downcase(gz_buf *out, gz_str s)
+{
+    map_case(out, s, 0, 0);
+}
+
+void
+gz_utf8_capitalize(gz_buf *out, gz_str s)
+{
+    map_case(out, s, 1, 0);
+}

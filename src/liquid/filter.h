@@ -1,0 +1,47 @@
+/* The interface between the renderer and the filters (standard Liquid
+ * filters in filters_*.c, Jekyll's in jekyll_filters.c). Internal to the
+ * liquid part. */
+#ifndef LIQ_FILTER_H
+#define LIQ_FILTER_H
+
+#include "liquid/liquid.h"
+
+typedef struct liq_ctx liq_ctx; /* one render in progress (render.c) */
+
+/* Everything a filter may touch while it runs. */
+gz_arena *liq_ctx_arena(liq_ctx *ctx);
+gz_drop_env *liq_ctx_env(liq_ctx *ctx);
+const liq_site_hooks *liq_ctx_site(liq_ctx *ctx);
+liq_mode liq_ctx_mode(liq_ctx *ctx);
+/* Parses and renders a Liquid expression against the current scope
+ * (where_exp, find_exp, group_by_exp): `var` is bound to `item`. */
+bool liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr,
+                            gz_value *out);
+
+/* Records a render error raised by a filter ("Liquid error: ..." text is
+ * produced by the renderer from it). Always returns false, so a filter can
+ * `return liq_filter_error(ctx, "...")`. The message is Liquid's wording
+ * without the "Liquid error: " prefix, e.g. "divided by 0". */
+bool liq_filter_error(liq_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A filter: `input | name: args..., key: value...`. `kwargs` is NULL when
+ * no keyword argument was given. Returns false after liq_filter_error. */
+typedef bool (*liq_filter_fn)(liq_ctx *ctx, gz_value input, const gz_value *args, size_t nargs,
+                              const gz_hash *kwargs, gz_value *out);
+
+typedef struct liq_filter_def {
+    const char *name;
+    liq_filter_fn fn;
+    /* Positional argument counts accepted; Liquid raises "wrong number of
+     * arguments (given N, expected M)" outside them. max -1 = any. */
+    int min_args;
+    int max_args;
+    bool jekyll; /* only when liq_options.jekyll */
+} liq_filter_def;
+
+/* Looks a filter up by name; NULL when unknown (or Jekyll-only outside
+ * Jekyll). The tables are static and shared by all threads. */
+const liq_filter_def *liq_filter_find(gz_str name, bool jekyll);
+
+#endif

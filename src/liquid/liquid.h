@@ -1,0 +1,78 @@
+/* liquid.h — the one door into gazette's Liquid engine.
+ *
+ * A library over core that knows nothing of sites. Templates are parsed
+ * once into an immutable AST (liq_template) and rendered many times, from
+ * many threads at once: all mutable state of a render lives in that render.
+ *
+ * Ownership: a liq_engine owns its parsed-template cache; a liq_template
+ * returned by liq_parse is owned by the caller (liq_template_free); output
+ * goes to a caller-owned gz_buf; diagnostics to a caller-owned gz_diags. */
+#ifndef LIQ_LIQUID_H
+#define LIQ_LIQUID_H
+
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/value.h"
+
+typedef enum liq_mode {
+    LIQ_LAX,    /* Jekyll's default: unknown tags and filters are tolerated */
+    LIQ_STRICT, /* every syntax error is an error */
+} liq_mode;
+
+/* Finds a partial's source for {% include %} / {% render %}. Returns true
+ * and fills `source` (and `path`, a heap string the engine frees, used in
+ * messages) when found. Must be thread-safe. */
+typedef struct liq_loader {
+    bool (*load)(void *self, gz_str name, gz_buf *source, char **path);
+    void *self;
+} liq_loader;
+
+/* What the embedding site supplies to Jekyll's filters and tags
+ * (relative_url, markdownify, link, post_url, ...). Any member may be NULL:
+ * the filter then behaves as it would with an empty site config. */
+typedef struct liq_site_hooks {
+    gz_str url;     /* site.url */
+    gz_str baseurl; /* site.baseurl */
+    /* Converts Markdown to HTML (markdownify). */
+    void (*markdownify)(void *self, gz_str markdown, gz_buf *html);
+    /* Resolves {% link path %} / {% post_url name %} to a URL. */
+    bool (*link)(void *self, gz_str path, gz_buf *url);
+    bool (*post_url)(void *self, gz_str name, gz_buf *url);
+    /* Where includes live and how include_relative resolves; NULL = loader. */
+    void *self;
+} liq_site_hooks;
+
+typedef struct liq_engine liq_engine;
+typedef struct liq_template liq_template;
+
+typedef struct liq_options {
+    liq_mode mode;
+    liq_loader loader;         /* partials; zero = none available */
+    const liq_site_hooks *site; /* NULL outside a site */
+    bool jekyll;               /* enable Jekyll's filters and tags */
+} liq_options;
+
+liq_engine *liq_engine_new(const liq_options *opts);
+void liq_engine_free(liq_engine *e);
+
+/* Parses a template. `name` appears in messages ("Liquid syntax error
+ * (name line 3): ..."). Returns NULL and adds diagnostics on a syntax
+ * error. */
+liq_template *liq_parse(liq_engine *e, gz_str source, const char *name, gz_diags *diags);
+void liq_template_free(liq_template *t);
+
+typedef struct liq_render_options {
+    gz_drop_env *env;   /* arena for values created while rendering + embedder data */
+    /* Stop with an error instead of inlining "Liquid error: ..." text. */
+    bool errors_fatal;
+} liq_render_options;
+
+/* Renders with `vars` as the top-level variables (may be NULL). Appends
+ * to `out`. Returns false on a fatal render error (diagnostics added). */
+bool liq_render(const liq_template *t, gz_hash *vars, const liq_render_options *opts,
+                gz_buf *out, gz_diags *diags);
+
+#endif
