@@ -1,0 +1,7 @@
+/* Each subcommand: argv[0] is the command's name. Returns the exit status. */
+#ifndef CLI_COMMANDS_H
+#define CLI_COMMANDS_H
+
+int cli_liquid(int argc, char **argv);
+
+#endif
