@@ -42,7 +42,7 @@ main(void)
     gz_array_push(a, arr, gz_int(1));
     gz_array_push(a, arr, gz_nil());
     gz_array_push(a, arr, gz_bool(true));
-    gz_array_push(a, arr, gz_string("q\"#{1}", 7));
+    gz_array_push(a, arr, gz_string("q\"#{1}", 6));
     gz_hash_set(a, small, GZ_STR("a"), gz_array_value(arr));
     gz_hash_set(a, small, GZ_STR("b"), gz_float(1.5));
     gz_buf b = GZ_BUF_INIT;
