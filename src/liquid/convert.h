@@ -14,10 +14,14 @@ void liq_to_s(gz_buf *out, gz_value v, gz_drop_env *env);
 gz_value liq_as_string(gz_value v, gz_drop_env *env);
 
 /* Ruby's to_number used by the math filters: strings "12" -> 12,
- * "1.5" -> 1.5, anything unparsable -> 0; nil -> 0. */
+ * "1.5" -> 1.5, "12abc" -> 12 (String#to_i), anything unparsable -> 0;
+ * nil, booleans, arrays -> 0. (Ruby 5.4 then computes with BigDecimal for
+ * floats: 0.1 + 0.2 prints 0.3; that rounding is the math filters' job.) */
 gz_value liq_to_number(gz_value v);
-/* Integer conversion for arguments like truncate's length (Ruby's Integer()):
- * returns false when v is not convertible. */
+/* Integer conversion for arguments like truncate's length (Liquid's
+ * Integer(v.to_s)): integers, and strings like " 12 ", "0x1A", "010"
+ * (octal), "1_000". Returns false otherwise ("invalid integer"), also for
+ * floats and nil. */
 bool liq_to_int(gz_value v, int64_t *out);
 
 /* Liquid's comparison for <, >, <=, >= : sets *cmp (-1, 0, 1) and returns
@@ -32,17 +36,25 @@ bool liq_equal(gz_value a, gz_value b);
  * materialised, nil as empty, anything else as a one-element list. */
 gz_array *liq_to_array(gz_value v, gz_drop_env *env);
 
-/* Member access: hash[key], drop.key, array.first/last/size, string.size,
- * hash.size (when no "size" key). Returns false when absent. */
+/* Dot access `obj.key`: hash[key], drop.key, and when no such key exists
+ * the commands size/first/last (array, range, hash.size, hash.first as a
+ * [key, value] pair, string.size in characters, integer.size = 8).
+ * Returns false when absent. */
 bool liq_lookup_key(gz_value obj, gz_str key, gz_value *out, gz_drop_env *env);
-/* array[i] with negative indexes from the end; hash[int] via key text. */
+/* Bracket access `obj[index]`: a string index is a plain key (never a
+ * command: h["size"] is nil without a "size" key); an integer indexes
+ * arrays and list drops, negative from the end. Anything else is absent
+ * (Ruby: {"1"=>x}[1] is nil). */
 bool liq_lookup_index(gz_value obj, gz_value index, gz_value *out, gz_drop_env *env);
 
-/* Size as the `size` filter/property sees it (strings in characters). */
+/* Size as the `size` filter/property sees it (strings in characters,
+ * integers 8 as Ruby's Integer#size); false when the value has no size. */
 bool liq_size(gz_value v, int64_t *out, gz_drop_env *env);
 
-/* `empty` and `blank` comparisons. */
+/* `x == empty`: Ruby's empty? (strings, arrays, hashes, list drops).
+ * There is no blank counterpart: Liquid 5.4 calls blank?, which plain
+ * Ruby (Jekyll, without ActiveSupport) does not define, so `x == blank`
+ * is always false. */
 bool liq_is_empty(gz_value v, gz_drop_env *env);
-bool liq_is_blank(gz_value v, gz_drop_env *env);
 
 #endif
