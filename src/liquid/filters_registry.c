@@ -1,0 +1,78 @@
+/* The filter tables: every filter by name, sorted so that liq_filter_find
+ * is a binary search. Static and read-only, shared by all threads.
+ *
+ * min_args/max_args count the arguments after the input, positional ones
+ * plus one for any `key: value` arguments (Ruby receives those as one
+ * trailing Hash). Ruby's "wrong number of arguments (given N, expected M)"
+ * counts the input too, so N and M are one more than these counts. */
+#include "liquid/filters_internal.h"
+
+#define F(name, min, max) { #name, liq_filter_##name, min, max, false }
+
+/* Liquid 5.4's StandardFilters (standardfilters.rb), plus its alias `h`. */
+static const liq_filter_def standard_filters[] = {
+    F(append, 1, 1),
+    F(base64_decode, 0, 0),
+    F(base64_encode, 0, 0),
+    F(base64_url_safe_decode, 0, 0),
+    F(base64_url_safe_encode, 0, 0),
+    F(capitalize, 0, 0),
+    F(downcase, 0, 0),
+    F(escape, 0, 0),
+    F(escape_once, 0, 0),
+    { "h", liq_filter_escape, 0, 0, false },
+    F(lstrip, 0, 0),
+    F(newline_to_br, 0, 0),
+    F(prepend, 1, 1),
+    F(remove, 1, 1),
+    F(remove_first, 1, 1),
+    F(remove_last, 1, 1),
+    F(replace, 1, 2),
+    F(replace_first, 1, 2),
+    F(replace_last, 2, 2),
+    F(rstrip, 0, 0),
+    F(size, 0, 0),
+    F(slice, 1, 2),
+    F(split, 1, 1),
+    F(strip, 0, 0),
+    F(strip_html, 0, 0),
+    F(strip_newlines, 0, 0),
+    F(truncate, 0, 2),
+    F(truncatewords, 0, 2),
+    F(upcase, 0, 0),
+    F(url_decode, 0, 0),
+    F(url_encode, 0, 0),
+};
+
+#undef F
+
+static const liq_filter_def *
+search(const liq_filter_def *table, size_t n, gz_str name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *key = table[mid].name;
+        size_t klen = strlen(key);
+        size_t m = klen < name.len ? klen : name.len;
+        int c = memcmp(key, name.p, m);
+        if (c == 0)
+            c = (klen > name.len) - (klen < name.len);
+        if (c == 0)
+            return &table[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+#define COUNT(t) (sizeof(t) / sizeof((t)[0]))
+
+const liq_filter_def *
+liq_filter_find(gz_str name, bool jekyll)
+{
+    (void)jekyll;
+    return search(standard_filters, COUNT(standard_filters), name);
+}
