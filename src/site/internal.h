@@ -1,0 +1,205 @@
+/* Internal to the site part: the model every site_*.c file shares. */
+#ifndef SITE_INTERNAL_H
+#define SITE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "core/arena.h"
+#include "core/time.h"
+#include "core/value.h"
+#include "liquid/liquid.h"
+#include "site/site.h"
+
+typedef enum site_kind {
+    SITE_POST,   /* a document of the posts collection (or a draft) */
+    SITE_DOC,    /* a document of another collection */
+    SITE_PAGE,   /* a page: a file with front matter outside collections */
+    SITE_STATIC, /* copied as is */
+} site_kind;
+
+typedef struct site_coll site_coll;
+typedef struct site_doc site_doc;
+
+/* Rendered text shared between renders (a post's content read by the
+ * feed): computed by whoever asks first, published with one CAS. */
+typedef struct site_text {
+    size_t len;
+    char text[]; /* NUL-terminated */
+} site_text;
+typedef struct site_cache {
+    _Atomic(site_text *) p; /* NULL until published; freed with the site */
+} site_cache;
+
+struct site_doc {
+    site_kind kind;
+    bool draft;
+    bool markdown;        /* converted by the Markdown converter */
+    bool has_front;       /* had a front matter block */
+    const char *relpath;  /* relative to the source ("_posts/2022-..-x.md") */
+    const char *name;     /* basename with extension */
+    const char *ext;      /* ".md" (may be "") */
+    const char *dir;      /* pages: directory relative to source, "" or "/about" */
+    const char *url;      /* as Jekyll's url */
+    const char *dest_rel; /* output path relative to dest, unescaped */
+    const char *output_ext;
+    gz_time date;         /* posts/docs: in the site's zone */
+    gz_hash *data;        /* front matter merged with defaults and derived keys */
+    gz_hash *defaults;    /* matching front matter defaults (for lookups) */
+    size_t body_off;      /* where the content starts in the file */
+    int body_line;        /* line number of the content's first line */
+    site_coll *coll;      /* NULL for pages and plain static files */
+    size_t index;         /* position in coll->docs */
+    gz_drop *drop;        /* the document's drop (for posts, pages, docs) */
+    const char *inline_body; /* generated pages (feed): the template itself */
+    site_cache content;   /* converted content when read by another render */
+    site_cache excerpt;   /* rendered excerpt */
+};
+
+struct site_coll {
+    const char *label;
+    const char *reldir;       /* "_posts" */
+    bool output;
+    const char *permalink;    /* url template */
+    gz_hash *meta;            /* the collection's config */
+    site_doc **docs;          /* sorted ascending (Jekyll's collection.docs) */
+    size_t ndocs, capdocs;
+    site_doc **files;         /* static files of the collection */
+    size_t nfiles, capfiles;
+    gz_drop *drop;
+};
+
+/* A parsed layout, shared read-only by every render. */
+typedef struct site_layout {
+    const char *name;
+    const char *relpath;
+    gz_hash *data;
+    liq_template *tmpl;
+    const char *parent;   /* data["layout"] as a string, or NULL */
+    int body_line;
+} site_layout;
+
+struct site {
+    gz_arena *arena;      /* everything of the model; freed with the site */
+    pthread_mutex_t arena_lock; /* for the rare model allocations during render */
+    char *source;         /* absolute, no trailing slash */
+    char *dest;           /* absolute */
+    gz_hash *config;
+    const gz_tz *tz;      /* site timezone (or the local zone) */
+    gz_time time;         /* site.time */
+    bool future, show_drafts, unpublished;
+    long limit_posts;
+    const char *permalink_style; /* config "permalink" as given */
+    const char *markdown;        /* "kramdown", "CommonMark", ... */
+    const char *excerpt_sep;
+    gz_str md_exts[16];
+    size_t nmd_exts;
+    bool feed;            /* jekyll-feed in plugins */
+    bool paginate;        /* jekyll-paginate in plugins */
+
+    site_coll **colls;    /* posts first, then config order */
+    size_t ncolls;
+    site_coll *posts;
+    site_doc **pages;     /* sorted by name, as Jekyll does */
+    size_t npages, cappages;
+    site_doc **statics;   /* sorted by relative path */
+    size_t nstatics, capstatics;
+    site_layout *layouts;
+    size_t nlayouts;
+    gz_value data;        /* site.data */
+
+    /* Indexes built once after reading. */
+    gz_array *posts_desc;       /* site.posts: newest first (drops) */
+    gz_hash *categories;        /* name -> array of post drops, newest first */
+    gz_hash *tags;
+    gz_array *pages_arr, *html_pages_arr, *static_arr, *docs_arr, *colls_arr;
+    gz_drop *site_drop;
+
+    /* Outputs in write order. */
+    site_doc **outputs;
+    size_t noutputs, capoutputs;
+
+    liq_engine *liquid;
+    liq_site_hooks hooks;
+    const char *keep[64];
+    size_t nkeep;
+    gz_value include_list, exclude_list;
+};
+
+/* ---- config.c ---- */
+/* Reads _config.yml (or opts->configs) over Jekyll's defaults into s->config. */
+bool site_config_load(site *s, const site_options *o, gz_diags *d);
+/* Deep merge as Jekyll's Utils.deep_merge_hashes (overwrite wins; nil
+ * keeps the old value; hashes merge). Returns a new hash. */
+gz_hash *site_deep_merge(gz_arena *a, const gz_hash *base, const gz_hash *over);
+gz_value site_cfg(const site *s, const char *key);
+const char *site_cfg_str(const site *s, const char *key, const char *dflt);
+
+/* ---- yaml glue (frontmatter.c) ---- */
+/* Parses YAML text (from a file's first line) as Psych.safe_load does;
+ * times without an offset are shown in `local`. */
+bool site_yaml(gz_arena *a, gz_str text, const char *file, const gz_tz *local, gz_value *out,
+               gz_diags *d);
+/* Splits Jekyll front matter: returns true when the file starts with a
+ * front matter block; *yaml is its text, *body_off where content starts. */
+bool site_front_split(gz_str file, gz_str *yaml, size_t *body_off, int *body_line);
+
+/* ---- reader.c ---- */
+bool site_read(site *s, gz_diags *d);
+/* Whether a file has a front matter header ("---" line first). */
+bool site_has_yaml_header(const char *abspath);
+
+/* ---- document.c ---- */
+site_doc *site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath,
+                        const char *dir, bool draft, gz_diags *d);
+/* Front matter defaults for a path and type ("posts", "pages", ...). */
+gz_hash *site_defaults_for(site *s, const char *relpath, const char *type);
+/* Reads the document's content (after front matter) into out. */
+bool site_doc_body(site *s, const site_doc *doc, gz_buf *out, gz_diags *d);
+/* Parses a date string as Jekyll's Utils.parse_date (Time.parse, in the site's zone). */
+bool site_parse_date(site *s, gz_value v, gz_time *out);
+gz_value site_data_get(const site_doc *doc, const char *key);
+
+/* ---- permalink.c ---- */
+void site_doc_url(site *s, site_doc *doc);
+/* URL.escape_path as Jekyll does it (Addressable::URI.encode). */
+void site_url_escape_path(gz_buf *out, gz_str path);
+void site_url_unescape(gz_buf *out, gz_str path);
+/* Utils.slugify with a mode ("default", "pretty", "raw", "ascii", "latin"). */
+void site_slugify(gz_buf *out, gz_str s, const char *mode, bool cased);
+
+/* ---- markdown.c ---- */
+void site_markdown(const site *s, gz_str text, gz_buf *html);
+
+/* ---- drops.c ---- */
+void site_drops_init(site *s);
+gz_drop *site_doc_drop(site *s, site_doc *doc);
+
+/* The per-render state reached from gz_drop_env.user. */
+typedef enum site_stage { STAGE_BODY, STAGE_LAYOUT, STAGE_EXCERPT } site_stage;
+typedef struct site_render site_render;
+typedef void (*site_record_fn)(void *self, const char *what, gz_str key);
+struct site_render {
+    site *site;
+    site_doc *doc;          /* the document being rendered */
+    site_stage stage;
+    gz_str raw_content;     /* the doc's content before rendering */
+    gz_str converted;       /* after conversion (valid from STAGE_LAYOUT) */
+    const site_doc *stack[16]; /* documents whose content this render computes */
+    int depth;
+    gz_diags *diags;
+    /* Drops record what they are asked (DESIGN.md); NULL = nobody listens. */
+    site_record_fn record;
+    void *record_self;
+};
+
+/* ---- render.c ---- */
+/* The document's converted content (liquid + markdown, no layout). */
+bool site_content(site_render *r, site_doc *doc, gz_str *out);
+bool site_excerpt(site_render *r, site_doc *doc, gz_str *out);
+
+/* ---- feed.c ---- */
+void site_feed_add(site *s);
+extern const char site_feed_template[];
+
+#endif
