@@ -3,5 +3,6 @@
 #define CLI_COMMANDS_H
 
 int cli_liquid(int argc, char **argv);
+int cli_ingest(int argc, char **argv);
 
 #endif
