@@ -3,6 +3,7 @@
 #define CLI_COMMANDS_H
 
 int cli_liquid(int argc, char **argv);
+int cli_build(int argc, char **argv);
 int cli_ingest(int argc, char **argv);
 
 #endif

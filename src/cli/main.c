@@ -10,6 +10,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     { "liquid", cli_liquid, "render a Liquid template with JSON data" },
+    { "build", cli_build, "build a Jekyll site into _site, as Jekyll 4.3 would" },
 };
 
 static void

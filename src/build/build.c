@@ -1,0 +1,226 @@
+/* The build pipeline: load the site, render every output on worker
+ * threads (each compared with the destination and staged only when its
+ * bytes changed), then — only if nothing failed — commit the staged files,
+ * remove what no longer belongs to the site, write the manifest and the
+ * summary line. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build/internal.h"
+
+typedef struct job {
+    site *site;
+    const build_stage *stage;
+    size_t n;
+    _Atomic size_t next;
+    _Atomic size_t done;
+    build_fate *fates;
+} job;
+
+typedef struct worker {
+    job *job;
+    gz_diags diags;
+    size_t rendered;
+    pthread_t thread;
+} worker;
+
+static void *
+work(void *arg)
+{
+    worker *w = arg;
+    job *j = w->job;
+    gz_buf out = GZ_BUF_INIT;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->n)
+            break;
+        site_output o = site_output_at(j->site, i);
+        if (o.static_src) {
+            j->fates[i] = build_stage_copy(j->stage, i, o.dest_rel, o.static_src, &w->diags);
+        } else {
+            gz_buf_clear(&out);
+            if (site_render_output(j->site, i, &out, &w->diags))
+                j->fates[i] = build_stage_bytes(j->stage, i, o.dest_rel, gz_buf_str(&out),
+                                                &w->diags);
+            else
+                j->fates[i] = FATE_FAILED;
+            w->rendered++;
+            /* A very large output is not kept around for the next one. */
+            if (out.cap > (8u << 20))
+                gz_buf_free(&out);
+        }
+        atomic_fetch_add(&j->done, 1);
+    }
+    gz_buf_free(&out);
+    return NULL;
+}
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+cmp_diag(const void *a, const void *b)
+{
+    const gz_diag *x = a, *y = b;
+    int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->column < y->column ? -1 : x->column > y->column;
+}
+
+static void
+print_diags(FILE *log, gz_diags *d)
+{
+    qsort(d->items, d->len, sizeof *d->items, cmp_diag);
+    for (size_t i = 0; i < d->len; i++) {
+        fputs(d->items[i].severity == GZ_ERROR ? "error: " : "warning: ", log);
+        gz_diag_print(log, &d->items[i], gz_str_n(NULL, 0));
+    }
+}
+
+typedef struct removal {
+    FILE *manifest;
+    FILE *log;
+    bool verbose;
+} removal;
+
+static void
+on_removed(void *self, const char *rel)
+{
+    removal *r = self;
+    if (r->manifest)
+        fprintf(r->manifest, "- %s\n", rel);
+    if (r->verbose)
+        fprintf(r->log, "  removed %s\n", rel);
+}
+
+int
+build_run(const build_options *o, FILE *log, build_stats *stats)
+{
+    double t0 = now_s();
+    build_stats st = { 0 };
+    gz_diags d = { 0 };
+    int status = 1;
+    build_stage stage = { 0 };
+    worker *ws = NULL;
+    int nw = 0;
+    build_fate *fates = NULL;
+    FILE *manifest = NULL;
+
+    site *s = site_load(&o->site, &d);
+    if (!s || d.errors)
+        goto fail;
+    size_t n = site_output_count(s);
+    if (!build_stage_open(&stage, site_dest(s), &d))
+        goto fail;
+
+    nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nw < 1)
+        nw = 1;
+    if (nw > 256)
+        nw = 256;
+    if ((size_t)nw > n && n > 0)
+        nw = (int)n;
+    fates = gz_xcalloc(n + 1, sizeof *fates);
+    job j = { .site = s, .stage = &stage, .n = n, .fates = fates };
+    atomic_init(&j.next, 0);
+    atomic_init(&j.done, 0);
+    ws = gz_xcalloc((size_t)nw + 1, sizeof *ws);
+    for (int k = 0; k < nw; k++) {
+        ws[k].job = &j;
+        if (k > 0 && pthread_create(&ws[k].thread, NULL, work, &ws[k]) != 0)
+            nw = k; /* run with the threads we have */
+    }
+    /* The calling thread works too; a progress line when on a terminal. */
+    if (o->progress && isatty(fileno(log))) {
+        /* Progress is drawn between outputs by a helper thread-free loop:
+         * the main thread renders, and looks at the clock after each one. */
+    }
+    work(&ws[0]);
+    for (int k = 1; k < nw; k++)
+        pthread_join(ws[k].thread, NULL);
+    for (int k = 0; k < nw; k++) {
+        st.documents += ws[k].rendered;
+        for (size_t i = 0; i < ws[k].diags.len; i++) {
+            gz_diag *x = &ws[k].diags.items[i];
+            gz_diags_add(&d, x->severity, x->file, x->line, x->column, "%s", x->message);
+        }
+        gz_diags_free(&ws[k].diags);
+    }
+    if (d.errors)
+        goto fail;
+
+    /* Commit: every render succeeded. */
+    if (o->manifest) {
+        manifest = fopen(o->manifest, "w");
+        if (!manifest) {
+            gz_diags_add(&d, GZ_ERROR, o->manifest, 0, 0, "cannot write the manifest");
+            goto fail;
+        }
+    }
+    const char **rels = gz_xmalloc((n + 1) * sizeof *rels);
+    for (size_t i = 0; i < n; i++) {
+        site_output out = site_output_at(s, i);
+        rels[i] = out.dest_rel;
+        if (fates[i] == FATE_STAGED) {
+            if (!build_commit_one(&stage, i, out.dest_rel, &d))
+                continue;
+            st.written++;
+            if (manifest)
+                fprintf(manifest, "+ %s\n", out.dest_rel);
+            if (o->verbose)
+                fprintf(log, "  written %s\n", out.dest_rel);
+        } else
+            st.unchanged++;
+    }
+    const char *keep[64];
+    size_t nkeep = site_keep_count(s);
+    for (size_t i = 0; i < nkeep && i < 64; i++)
+        keep[i] = site_keep_at(s, i);
+    removal rm = { .manifest = manifest, .log = log, .verbose = o->verbose };
+    st.removed = build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
+    free(rels);
+    if (manifest && fclose(manifest) != 0)
+        gz_diags_add(&d, GZ_ERROR, o->manifest, 0, 0, "cannot write the manifest");
+    manifest = NULL;
+    status = d.errors ? 1 : 0;
+    st.seconds = now_s() - t0;
+    print_diags(log, &d);
+    if (!o->quiet)
+        fprintf(log,
+                "gazette: %zu documents rendered, %zu files written, %zu unchanged, %zu removed "
+                "in %.2f s -> %s\n",
+                st.documents, st.written, st.unchanged, st.removed, st.seconds, site_dest(s));
+    goto done;
+
+fail:
+    st.seconds = now_s() - t0;
+    print_diags(log, &d);
+    fprintf(log, "gazette: build failed with %zu error%s; %s left as it was\n", d.errors,
+            d.errors == 1 ? "" : "s", s ? site_dest(s) : "the destination");
+    status = 1;
+done:
+    st.errors = d.errors;
+    if (manifest)
+        fclose(manifest);
+    build_stage_discard(&stage);
+    free(stage.dir);
+    free(stage.dest);
+    free(ws);
+    free(fates);
+    gz_diags_free(&d);
+    site_free(s);
+    if (stats)
+        *stats = st;
+    return status;
+}

@@ -1,0 +1,51 @@
+/* Internal to the build part. */
+#ifndef BUILD_INTERNAL_H
+#define BUILD_INTERNAL_H
+
+#include <stdatomic.h>
+
+#include "build/build.h"
+#include "core/buf.h"
+#include "core/diag.h"
+
+/* What became of one output during the render phase. */
+typedef enum build_fate {
+    FATE_PENDING = 0,
+    FATE_UNCHANGED, /* bytes equal to what the destination holds */
+    FATE_STAGED,    /* new bytes in the staging folder, to be renamed */
+    FATE_FAILED,
+} build_fate;
+
+/* The staging area: a folder beside the destination, on the same file
+ * system, so that commit is a series of renames. */
+typedef struct build_stage {
+    char *dir;  /* "<parent>/.<name>.gazette-staging-<pid>" */
+    char *dest; /* the destination, absolute */
+} build_stage;
+
+bool build_stage_open(build_stage *st, const char *dest, gz_diags *d);
+/* Removes the staging folder and everything in it. */
+void build_stage_discard(build_stage *st);
+/* Path of output i's staged bytes. */
+void build_stage_path(const build_stage *st, size_t i, gz_buf *path);
+
+/* Compares `bytes` with dest/rel; stages them (as file i) when they
+ * differ. Returns the fate, or FATE_FAILED with a diagnostic. */
+build_fate build_stage_bytes(const build_stage *st, size_t i, const char *rel, gz_str bytes,
+                             gz_diags *d);
+/* The same for a static file copied from `src` (mtime preserved). */
+build_fate build_stage_copy(const build_stage *st, size_t i, const char *rel, const char *src,
+                            gz_diags *d);
+
+/* Moves staged file i to dest/rel, creating directories and replacing a
+ * file or folder in the way. */
+bool build_commit_one(const build_stage *st, size_t i, const char *rel, gz_diags *d);
+
+/* Removes from the destination every file and folder that is neither an
+ * output, a parent of one, nor kept (keep_files). Calls `removed` for each
+ * file removed. */
+typedef void (*build_removed_fn)(void *self, const char *rel);
+size_t build_clean(const char *dest, const char *const *outputs, size_t noutputs,
+                   const char *const *keep, size_t nkeep, build_removed_fn removed, void *self);
+
+#endif
