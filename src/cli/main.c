@@ -11,6 +11,7 @@ static const struct command {
 } commands[] = {
     { "liquid", cli_liquid, "render a Liquid template with JSON data" },
     { "build", cli_build, "build a Jekyll site into _site, as Jekyll 4.3 would" },
+    { "ingest", cli_ingest, "collect news feeds and JSON APIs into _posts" },
 };
 
 static void
