@@ -113,8 +113,8 @@ accumulate(int64_t v, int base, int digit)
 
 /* String#to_i: leading whitespace, a sign, decimal digits with single
  * underscores between them; stops at the first other character. */
-static int64_t
-ruby_to_i(gz_str s)
+int64_t
+liq_str_to_i(gz_str s)
 {
     size_t i = 0;
     while (i < s.len && is_ruby_space(s.p[i]))
@@ -174,7 +174,7 @@ liq_to_number(gz_value v)
             gz_buf_free(&b);
             return gz_float(f);
         }
-        return gz_int(ruby_to_i(gz_value_str(v)));
+        return gz_int(liq_str_to_i(gz_value_str(v)));
     }
     default:
         return gz_int(0);

@@ -18,6 +18,9 @@ gz_value liq_as_string(gz_value v, gz_drop_env *env);
  * nil, booleans, arrays -> 0. (Ruby 5.4 then computes with BigDecimal for
  * floats: 0.1 + 0.2 prints 0.3; that rounding is the math filters' job.) */
 gz_value liq_to_number(gz_value v);
+/* String#to_i: leading whitespace, a sign, digits (single underscores
+ * between them); "12abc" -> 12, "abc" -> 0. */
+int64_t liq_str_to_i(gz_str s);
 /* Integer conversion for arguments like truncate's length (Liquid's
  * Integer(v.to_s)): integers, and strings like " 12 ", "0x1A", "010"
  * (octal), "1_000". Returns false otherwise ("invalid integer"), also for
