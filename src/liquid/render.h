@@ -1,0 +1,101 @@
+/* Rendering internals shared by render.c, the expression evaluator and
+ * the tags: the render context (liq_ctx), scopes, errors and partials.
+ * Internal to the liquid part. */
+#ifndef LIQ_RENDER_H
+#define LIQ_RENDER_H
+
+#include "liquid/ast.h"
+
+typedef enum liq_interrupt { LIQ_INT_NONE, LIQ_INT_BREAK, LIQ_INT_CONTINUE } liq_interrupt;
+
+/* The error being raised, shared by a render and its partials' renders. */
+typedef struct liq_error {
+    bool set;
+    bool syntax;       /* "Liquid syntax error" (a partial that fails to parse) */
+    bool located;      /* line/column/file attached */
+    gz_diags *warnings; /* inline errors are also reported here (may be NULL) */
+    int line, column;
+    const char *file;  /* template name, may be NULL */
+    gz_buf message;    /* without the "Liquid error (...): " prefix */
+} liq_error;
+
+/* Registers (Ruby's context.registers): state tags keep across a render.
+ * A {% render %} partial shares the hashes that exist when it starts. */
+typedef struct liq_registers {
+    gz_hash *cycles;  /* cycle group -> position */
+    gz_hash *offsets; /* for-loop name -> next offset (offset: continue) */
+} liq_registers;
+
+struct liq_ctx {
+    const liq_template *t; /* the template whose nodes are rendering */
+    liq_engine *engine;
+    gz_drop_env *env;
+    liq_mode mode;
+    bool errors_fatal;
+    const liq_site_hooks *site;
+
+    /* scopes[0] is the outermost (assign and capture write there); the
+     * last one is the innermost (loop variables, include parameters). A
+     * NULL entry is an empty scope not yet written. */
+    gz_hash *scopes[LIQ_MAX_DEPTH + 1];
+    int nscopes;
+    int depth_base;     /* nesting of {% render %} contexts */
+    gz_hash *vars;      /* the caller's variables, never written */
+    gz_hash *counters;  /* increment/decrement, shadowing vars */
+
+    liq_interrupt interrupt;
+    gz_value forloop;   /* the innermost forloop object, for parentloop */
+    liq_registers reg;
+    gz_value ifchanged; /* last output of {% ifchanged %}, nil at first */
+    int include_disabled; /* inside {% render %}: include is an error */
+
+    liq_error *err;
+};
+
+/* Raises a render error "Liquid error: <message>" (Ruby's wording, e.g.
+ * "divided by 0"); always returns false. */
+bool liq_render_error(liq_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Renders a body: text as is, nodes in order, stopping at break/continue.
+ * A node's error is printed inline ("Liquid error (line N): ...") or,
+ * with errors_fatal, returned as false. */
+bool liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out);
+
+/* Scopes. */
+bool liq_push_scope(liq_ctx *ctx);
+void liq_pop_scope(liq_ctx *ctx);
+void liq_set_local(liq_ctx *ctx, gz_str name, gz_value v);  /* innermost scope */
+void liq_set_global(liq_ctx *ctx, gz_str name, gz_value v); /* outermost scope */
+/* Ruby's find_variable: scopes innermost first, then the variables. */
+gz_value liq_find_variable(liq_ctx *ctx, gz_str name);
+
+/* Evaluates an expression; false on a render error (e.g. "invalid integer"
+ * in a range). Method literals (empty, blank) evaluate to "". */
+bool liq_eval(liq_ctx *ctx, const liq_expr *e, gz_value *out);
+/* Evaluates an output's expression and filters. */
+bool liq_eval_variable(liq_ctx *ctx, const liq_variable *var, gz_value *out);
+/* Evaluates a condition chain. */
+bool liq_eval_cond(liq_ctx *ctx, const liq_cond *c, bool *out);
+
+/* Liquid's to_integer for tag arguments (Integer(x.to_s)): false after
+ * raising "invalid integer". */
+bool liq_ctx_to_integer(liq_ctx *ctx, gz_value v, int64_t *out);
+
+/* Loads a partial through the engine's loader and cache; false after
+ * raising Liquid's error (not found, no file system, syntax error). */
+bool liq_load_partial(liq_ctx *ctx, gz_str name, const liq_template **out);
+
+/* Sets up a context to render t (its engine's mode and hooks). */
+void liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_error *err);
+/* engine.c: copies the engine's options into a new context. */
+void liq_engine_setup_ctx(const liq_engine *e, liq_ctx *ctx);
+
+/* A forloop object (Liquid::ForloopDrop) for `length` items; next moves
+ * it to the following item. */
+gz_value liq_forloop_new(liq_ctx *ctx, gz_str name, int64_t length, gz_value parent);
+void liq_forloop_next(gz_value loop);
+
+/* A value's text as {{ }} prints it, into the render arena. */
+gz_value liq_ctx_string(liq_ctx *ctx, gz_value v);
+
+#endif
