@@ -39,7 +39,7 @@ typedef struct pass {
     gz_arena *a;
     gz_hash *written; /* "source\x1Fid" of posts written this pass */
     gz_hash *pages;   /* category pages ensured this pass */
-    bool wrote;
+    ingest_writer *writer;
     pending *pend;
     size_t npend, cappend;
 } pass;
@@ -152,18 +152,17 @@ ensure_category_page(pass *P, const ingest_post *p)
 
 /* Writes a post to posts_dir/name and records it. */
 static bool
-write_post(pass *P, const ingest_post *p, const char *name)
+write_post(pass *P, const ingest_post *p, const char *name, bool is_new)
 {
     gz_buf text = GZ_BUF_INIT, err = GZ_BUF_INIT;
     ingest_post_render(&text, p, P->cfg->footer);
-    bool ok = ingest_write_file(P->cfg->posts_dir, name, gz_buf_str(&text), &err);
+    bool ok = ingest_writer_add(P->writer, name, is_new, gz_buf_str(&text), &err);
     if (ok) {
         ingest_record r;
         ingest_record_fill(&r, p, name);
         ingest_state_put(P->st, &r);
         ingest_record_release(&r);
         gz_hash_set(P->a, P->written, seen_key(P, p), gz_bool(true));
-        P->wrote = true;
     } else {
         warn(P, "%s", err.data);
     }
@@ -191,7 +190,7 @@ update_post(pass *P, const ingest_source *src, const ingest_item *it, ingest_pos
     }
     if (prev->date) /* the post keeps its date, and with it its URL */
         p->date = prev->date;
-    if (write_post(P, p, prev->path))
+    if (write_post(P, p, prev->path, false))
         P->sum->updated++;
 }
 
@@ -217,6 +216,20 @@ add_post(pass *P, source_run *R, const ingest_item *it, ingest_post *p)
         gz_buf path = GZ_BUF_INIT;
         gz_buf_printf(&path, "%s/%s", P->cfg->posts_dir, name.data);
         struct stat sb;
+        if (ingest_writer_pending(P->writer, name.data)) {
+            /* another item of this pass took the name */
+            gz_buf_free(&path);
+            if (attempt > 0) {
+                P->sum->skipped++;
+                P->sum->skipped_conflict++;
+                gz_buf_free(&name);
+                return;
+            }
+            gz_buf_truncate(&name, stem);
+            gz_buf_putc(&name, '-');
+            ingest_hex_hash(&name, p->source, 6);
+            continue;
+        }
         if (stat(path.data, &sb) != 0) {
             gz_buf_free(&path);
             break;
@@ -251,7 +264,7 @@ add_post(pass *P, source_run *R, const ingest_item *it, ingest_post *p)
         gz_buf_putc(&name, '-');
         ingest_hex_hash(&name, p->source, 6);
     }
-    if (write_post(P, p, name.data)) {
+    if (write_post(P, p, name.data, true)) {
         P->sum->added++;
         ensure_category_page(P, p);
     }
@@ -485,7 +498,7 @@ ingest_run_pass(const ingest_config *cfg, const ingest_options *opt, ingest_summ
     }
     ingest_remove_temp(cfg->posts_dir);
     gz_buf err = GZ_BUF_INIT;
-    pass P = { cfg, opt, sum, NULL, gz_arena_new(), NULL, NULL, false, NULL, 0, 0 };
+    pass P = { cfg, opt, sum, NULL, gz_arena_new(), NULL, NULL, NULL, NULL, 0, 0 };
     P.st = ingest_state_open(cfg, &err);
     if (!P.st) {
         gz_diags_add(diags, GZ_ERROR, NULL, 0, 0, "ingest state: %s", err.data);
@@ -493,6 +506,7 @@ ingest_run_pass(const ingest_config *cfg, const ingest_options *opt, ingest_summ
         gz_arena_free(P.a);
         return false;
     }
+    P.writer = ingest_writer_new(cfg->posts_dir);
     P.written = gz_hash_new(P.a, 64);
     P.pages = gz_hash_new(P.a, 8);
 
@@ -523,8 +537,11 @@ ingest_run_pass(const ingest_config *cfg, const ingest_options *opt, ingest_summ
                 take_item(&P, R, &R->items.v[k]);
     }
     run_details(&P);
-    if (P.wrote)
-        ingest_sync_dir(cfg->posts_dir);
+    /* Posts first, then the state that remembers them. */
+    gz_buf_clear(&err);
+    bool flushed = ingest_writer_flush(P.writer, &err);
+    if (!flushed)
+        gz_diags_add(diags, GZ_ERROR, NULL, 0, 0, "writing posts: %s", err.data);
     for (size_t i = 0; i < cfg->nsources; i++) {
         source_run *R = &runs[i];
         if (R->failed) {
@@ -537,8 +554,8 @@ ingest_run_pass(const ingest_config *cfg, const ingest_options *opt, ingest_summ
             ingest_state_set_validators(P.st, R->src->url, R->fetch.etag_out,
                                         R->fetch.last_modified_out);
     }
-    bool ok = ingest_state_commit(P.st);
-    if (!ok)
+    bool ok = flushed && ingest_state_commit(P.st);
+    if (flushed && !ok)
         gz_diags_add(diags, GZ_ERROR, NULL, 0, 0, "ingest state: the pass could not be recorded");
     for (size_t i = 0; i < cfg->nsources; i++) {
         ingest_fetch_release(&runs[i].fetch);
@@ -548,6 +565,7 @@ ingest_run_pass(const ingest_config *cfg, const ingest_options *opt, ingest_summ
     free(runs);
     free(reqs);
     gz_buf_free(&err);
+    ingest_writer_free(P.writer);
     ingest_state_close(P.st);
     gz_arena_free(P.a);
     return ok;

@@ -188,7 +188,21 @@ void ingest_footer_render(gz_buf *out, const char *footer, const ingest_post *p)
 /* Writes `dir/name` through a temporary file in `dir`, fsynced and renamed
  * into place. Leaves the file untouched when its bytes are the same. */
 bool ingest_write_file(const char *dir, const char *name, gz_str bytes, gz_buf *err);
-bool ingest_sync_dir(const char *dir);
+
+/* Posts written in batches, for speed with the same guarantee: each goes
+ * to a temporary file; a flush (every 512 posts, and at the end) makes
+ * the batch durable with one syncfs(), then renames each file into place
+ * and syncs the folder. A post is never visible half-written. */
+typedef struct ingest_writer ingest_writer;
+ingest_writer *ingest_writer_new(const char *dir);
+/* `is_new`: the caller knows no file has that name (skips a comparison). */
+bool ingest_writer_add(ingest_writer *w, const char *name, bool is_new, gz_str bytes, gz_buf *err);
+/* True when `name` waits in the batch (it exists, for the pass). */
+bool ingest_writer_pending(const ingest_writer *w, const char *name);
+/* False when this or any earlier batch could not be written. */
+bool ingest_writer_flush(ingest_writer *w, gz_buf *err);
+/* Drops what was not flushed. */
+void ingest_writer_free(ingest_writer *w);
 /* Removes temporary files a killed run left in `dir`. */
 void ingest_remove_temp(const char *dir);
 

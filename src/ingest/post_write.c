@@ -201,52 +201,148 @@ write_all(int fd, gz_str bytes)
     return true;
 }
 
+/* Writes bytes to a new temporary file in dir; its path goes to tmp.
+ * Named by process and counter, created exclusively with the usual mode
+ * (mkstemp would need an fchmod more per post). */
+static bool
+write_temp(const char *dir, gz_str bytes, bool sync, gz_buf *tmp)
+{
+    static unsigned long counter;
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 100; tries++) {
+        gz_buf_clear(tmp);
+        gz_buf_printf(tmp, "%s/" TEMP_PREFIX "%ld-%lu", dir, (long)getpid(), counter++);
+        fd = open(tmp->data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0)
+        return false;
+    bool ok = write_all(fd, bytes) && (!sync || fsync(fd) == 0);
+    ok = close(fd) == 0 && ok;
+    if (!ok)
+        unlink(tmp->data);
+    return ok;
+}
+
 bool
 ingest_write_file(const char *dir, const char *name, gz_str bytes, gz_buf *err)
 {
     gz_buf path = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
     gz_buf_printf(&path, "%s/%s", dir, name);
-    gz_buf_printf(&tmp, "%s/" TEMP_PREFIX "XXXXXX", dir);
-    bool ok = false;
-    int fd = -1;
-    if (same_bytes(path.data, bytes)) {
-        ok = true;
-        goto done;
+    bool ok = same_bytes(path.data, bytes) ||
+              (write_temp(dir, bytes, true, &tmp) && rename(tmp.data, path.data) == 0);
+    if (!ok) {
+        gz_buf_printf(err, "%s: %s", path.data, strerror(errno));
+        if (tmp.len)
+            unlink(tmp.data);
     }
-    fd = mkstemp(tmp.data);
-    if (fd < 0)
-        goto fail;
-    if (fchmod(fd, 0644) != 0 || !write_all(fd, bytes) || fsync(fd) != 0)
-        goto fail;
-    if (close(fd) != 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp.data, path.data) != 0)
-        goto fail;
-    ok = true;
-    goto done;
-fail:
-    gz_buf_printf(err, "%s: %s", path.data, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp.data);
-done:
     gz_buf_free(&path);
     gz_buf_free(&tmp);
     return ok;
 }
 
-bool
-ingest_sync_dir(const char *dir)
+/* ---- batches ----------------------------------------------------------- */
+
+/* Posts waiting in a batch before they are made durable together. */
+#define BATCH_MAX 512
+
+typedef struct pending_file {
+    char *tmp, *name;
+} pending_file;
+
+struct ingest_writer {
+    const char *dir;
+    pending_file *v;
+    size_t len;
+    bool failed; /* a batch was lost: the pass must not be recorded */
+};
+
+ingest_writer *
+ingest_writer_new(const char *dir)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
+    ingest_writer *w = gz_xcalloc(1, sizeof *w);
+    w->dir = dir;
+    w->v = gz_xcalloc(BATCH_MAX, sizeof *w->v);
+    return w;
+}
+
+bool
+ingest_writer_pending(const ingest_writer *w, const char *name)
+{
+    for (size_t i = 0; i < w->len; i++)
+        if (!strcmp(w->v[i].name, name))
+            return true;
+    return false;
+}
+
+bool
+ingest_writer_flush(ingest_writer *w, gz_buf *err)
+{
+    if (w->len == 0)
+        return true;
+    /* One syncfs makes every temporary file of the batch durable; only
+     * then are they renamed into place, and the folder synced. */
+    int fd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    bool ok = fd >= 0 && syncfs(fd) == 0;
+    gz_buf path = GZ_BUF_INIT;
+    for (size_t i = 0; i < w->len; i++) {
+        gz_buf_clear(&path);
+        gz_buf_printf(&path, "%s/%s", w->dir, w->v[i].name);
+        if (ok && rename(w->v[i].tmp, path.data) != 0) {
+            gz_buf_printf(err, "%s: %s", path.data, strerror(errno));
+            ok = false;
+        }
+        if (!ok)
+            unlink(w->v[i].tmp);
+        free(w->v[i].tmp);
+        free(w->v[i].name);
+    }
+    if (ok && fsync(fd) != 0)
+        ok = false;
+    if (!ok && err->len == 0)
+        gz_buf_printf(err, "%s: %s", w->dir, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    gz_buf_free(&path);
+    w->len = 0;
+    w->failed |= !ok;
+    return !w->failed;
+}
+
+bool
+ingest_writer_add(ingest_writer *w, const char *name, bool is_new, gz_str bytes, gz_buf *err)
+{
+    gz_buf path = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
+    gz_buf_printf(&path, "%s/%s", w->dir, name);
+    bool ok = true;
+    if (is_new || !same_bytes(path.data, bytes)) {
+        ok = write_temp(w->dir, bytes, false, &tmp);
+        if (ok) {
+            w->v[w->len++] = (pending_file){ gz_buf_detach(&tmp, NULL), gz_xstrndup(name, strlen(name)) };
+            if (w->len == BATCH_MAX)
+                ok = ingest_writer_flush(w, err);
+        } else {
+            gz_buf_printf(err, "%s: %s", path.data, strerror(errno));
+        }
+    }
+    gz_buf_free(&path);
+    gz_buf_free(&tmp);
     return ok;
+}
+
+void
+ingest_writer_free(ingest_writer *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->len; i++) {
+        unlink(w->v[i].tmp);
+        free(w->v[i].tmp);
+        free(w->v[i].name);
+    }
+    free(w->v);
+    free(w);
 }
 
 void
