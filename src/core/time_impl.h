@@ -45,6 +45,31 @@ gz_time_is_utc(const gz_time *t)
     return t->zone && t->zone != gz_tz_utc_abbr && strcmp(t->zone, "UTC") == 0;
 }
 
+/* What Ruby's Date._parse(str, true) finds in a string, the fields that
+ * Time.parse reads (time_dateparse.c). Date._parse refuses strings over
+ * 128 characters; 128 characters take at most 4 bytes each. */
+#define GZ_DATE_MAX_BYTES (128 * 4)
+
+typedef struct gz_date_field {
+    bool set; /* false is Ruby's nil */
+    int64_t v;
+} gz_date_field;
+
+typedef struct gz_date_fields {
+    gz_date_field year, mon, mday, yday, hour, min, sec;
+    bool has_frac;
+    int32_t nsec;
+    bool has_zone;
+    char zone[GZ_DATE_MAX_BYTES + 1];
+    bool comp; /* two-digit years get a century */
+    bool bc;
+    bool bad; /* a number too long for us: give up */
+} gz_date_fields;
+
+/* False where Date._parse raises (invalid UTF-8, too long) or a number
+ * is too large for us. */
+bool gz_date_parse(gz_str in, gz_date_fields *r);
+
 /* The zone every `local` NULL stands for: UTC as a local zone. */
 const gz_tz *gz_tz_utc(void);
 
