@@ -52,7 +52,8 @@ typedef struct gz_tz gz_tz;
 const gz_tz *gz_tz_get(const char *name);
 /* The offset and abbreviation in force at a UTC instant. */
 void gz_tz_at(const gz_tz *tz, int64_t utc_sec, int32_t *offset, const char **abbr);
-/* t shown in zone tz (same instant; offset and zone change). */
+/* t shown in zone tz (same instant; offset and zone change; the result
+ * is a Time, never date_only). NULL tz is UTC as a local zone. */
 gz_time gz_time_in_zone(gz_time t, const gz_tz *tz);
 /* The instant of a wall-clock time in zone tz (Ruby Time.local under TZ):
  * a time skipped by a forward jump is read with the offset in force

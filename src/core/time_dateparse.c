@@ -297,9 +297,8 @@ s3e(parsed *r, tok y, tok m, tok d, bool bc)
 
 /* \b(sun|mon|...)[^-/\d\s]* : the weekday, which Time.parse ignores. */
 static bool
-parse_day(ws *s, parsed *r)
+parse_day(ws *s)
 {
-    (void)r;
     for (size_t i = 0; i < s->len; i++) {
         if (boundary(s, i) && day_at(s, i)) {
             cut(s, i, i + 3 + run_not(s, i + 3, "-/ ", true));
@@ -1148,7 +1147,7 @@ gz_date_parse(gz_str in, parsed *r)
     r->comp = true;
     if (!fold(in, &s))
         return false;
-    parse_day(&s, r);
+    parse_day(&s);
     parse_time(&s, r);
     bool (*const dates[])(ws *, parsed *) = { parse_eu,   parse_us,   parse_iso, parse_jis,
                                               parse_vms,  parse_sla,  parse_dot, parse_iso2,
