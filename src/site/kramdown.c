@@ -779,7 +779,169 @@ blank_line(gz_str line)
     return true;
 }
 
-/* Line starts (offsets) of a chunk, for mapping cmark's line numbers. */
+typedef struct ctx {
+    ids *seen;
+    cmark_parser *p;
+    int opts;
+    bool *blank;   /* blank[l]: source line l (1-based) is blank once '>' markers are gone */
+    int nlines;
+} ctx;
+
+/* Whether a blank line separates a block starting at `start` from the
+ * one before it. cmark counts trailing blank lines into some blocks, so
+ * the line just above the next block is what tells. */
+static bool
+gap_before(const ctx *c, int start)
+{
+    return start > 1 && start - 1 <= c->nlines && c->blank[start - 1];
+}
+
+static void
+indent_to(gz_buf *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        gz_buf_putc(out, ' ');
+}
+
+/* The inline content of a paragraph or heading: cmark's rendering of the
+ * node without its enclosing tags. */
+static void
+inline_html(ctx *c, cmark_node *n, size_t open_len, size_t close_len, gz_buf *out)
+{
+    char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
+    size_t len = strlen(html);
+    if (html[0] != '<' || html[1] == '/' || (html[1] != 'p' && html[1] != 'h')) {
+        /* a paragraph of a tight list comes without its <p> */
+        open_len = 0;
+        close_len = len && html[len - 1] == '\n' ? 1 : 0;
+    }
+    if (len >= open_len + close_len)
+        gz_buf_put(out, html + open_len, len - open_len - close_len);
+    cmark_get_default_mem_allocator()->free(html);
+}
+
+static void block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *out);
+
+/* Children of a container, one "\n" for each run of blank lines between
+ * them (kramdown's :blank elements). */
+static void
+children(ctx *c, cmark_node *parent, int indent, int depth, bool tight_item, gz_buf *out)
+{
+    int prev_end = -1;
+    bool first = true;
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+        int start = cmark_node_get_start_line(n);
+        if (prev_end >= 0 && gap_before(c, start))
+            gz_buf_putc(out, '\n');
+        block(c, n, indent, depth + 1,
+              first && tight_item && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH, out);
+        if (first && tight_item && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH &&
+            cmark_node_next(n))
+            gz_buf_putc(out, '\n');
+        first = false;
+        int end = cmark_node_get_end_line(n);
+        prev_end = end < start ? start : end;
+    }
+}
+
+static void
+block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *out)
+{
+    cmark_node_type t = cmark_node_get_type(n);
+    if (depth > 64) {
+        char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
+        gz_buf_puts(out, html);
+        cmark_get_default_mem_allocator()->free(html);
+        return;
+    }
+    switch (t) {
+    case CMARK_NODE_PARAGRAPH:
+        if (transparent) {
+            inline_html(c, n, 3, 5, out);
+        } else {
+            indent_to(out, indent);
+            gz_buf_puts(out, "<p>");
+            inline_html(c, n, 3, 5, out);
+            gz_buf_puts(out, "</p>\n");
+        }
+        return;
+    case CMARK_NODE_HEADING: {
+        int level = cmark_node_get_heading_level(n);
+        gz_buf id = GZ_BUF_INIT;
+        header_id(c->seen, n, &id);
+        indent_to(out, indent);
+        gz_buf_printf(out, "<h%d id=\"", level);
+        escape_html(out, gz_buf_str(&id), true);
+        gz_buf_puts(out, "\">");
+        inline_html(c, n, 4, 6, out);
+        gz_buf_printf(out, "</h%d>\n", level);
+        gz_buf_free(&id);
+        return;
+    }
+    case CMARK_NODE_BLOCK_QUOTE:
+        indent_to(out, indent);
+        gz_buf_puts(out, "<blockquote>\n");
+        children(c, n, indent + 2, depth, false, out);
+        indent_to(out, indent);
+        gz_buf_puts(out, "</blockquote>\n");
+        return;
+    case CMARK_NODE_LIST: {
+        const char *tag = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? "ol" : "ul";
+        bool tight = cmark_node_get_list_tight(n);
+        indent_to(out, indent);
+        gz_buf_printf(out, "<%s>\n", tag);
+        for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
+            indent_to(out, indent + 2);
+            gz_buf_puts(out, "<li>");
+            cmark_node *first = cmark_node_first_child(it);
+            if (!first) {
+            } else if (tight && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) {
+                gz_buf res = GZ_BUF_INIT;
+                children(c, it, indent + 4, depth + 1, true, &res);
+                gz_buf_put_str(out, gz_buf_str(&res));
+                if (res.len && res.data[res.len - 1] == '\n')
+                    indent_to(out, indent + 2);
+                gz_buf_free(&res);
+            } else {
+                gz_buf_putc(out, '\n');
+                children(c, it, indent + 4, depth + 1, false, out);
+                indent_to(out, indent + 2);
+            }
+            gz_buf_puts(out, "</li>\n");
+        }
+        indent_to(out, indent);
+        gz_buf_printf(out, "</%s>\n", tag);
+        return;
+    }
+    case CMARK_NODE_CODE_BLOCK: {
+        const char *info = cmark_node_get_fence_info(n);
+        const char *lit = cmark_node_get_literal(n);
+        gz_str code = gz_str_c(lit ? lit : "");
+        while (code.len && code.p[code.len - 1] == '\n')
+            code.len--;
+        indent_to(out, indent);
+        if (info && *info) {
+            size_t l = strcspn(info, " \t");
+            gz_buf_printf(out, "<pre><code class=\"language-%.*s\">", (int)l, info);
+        } else
+            gz_buf_puts(out, "<pre><code>");
+        escape_html(out, code, false);
+        gz_buf_puts(out, "\n</code></pre>\n");
+        return;
+    }
+    case CMARK_NODE_THEMATIC_BREAK:
+        indent_to(out, indent);
+        gz_buf_puts(out, "<hr />\n");
+        return;
+    default: {
+        char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
+        gz_buf_puts(out, html);
+        cmark_get_default_mem_allocator()->free(html);
+        return;
+    }
+    }
+}
+
 static void
 chunk(gz_str md, ids *seen, gz_buf *out)
 {
@@ -795,52 +957,23 @@ chunk(gz_str md, ids *seen, gz_buf *out)
     cmark_parser_feed(p, md.p, md.len);
     cmark_node *doc = cmark_parser_finish(p);
     typography(doc);
-
-    /* blank[l] for 1-based line l */
-    size_t nlines = 1;
+    int nlines = 1;
     for (size_t i = 0; i < md.len; i++)
         nlines += md.p[i] == '\n';
-    bool *blank = gz_xcalloc(nlines + 2, sizeof *blank);
-    size_t l = 1, ls = 0;
+    bool *blank = gz_xcalloc((size_t)nlines + 2, sizeof *blank);
+    int l = 1;
+    size_t ls = 0;
     for (size_t i = 0; i <= md.len; i++) {
         if (i == md.len || md.p[i] == '\n') {
-            blank[l] = blank_line(gz_str_n(md.p + ls, i - ls));
-            l++;
+            size_t k = ls;
+            while (k < i && (md.p[k] == ' ' || md.p[k] == '\t' || md.p[k] == '>'))
+                k++;
+            blank[l++] = blank_line(gz_str_n(md.p + k, i - k));
             ls = i + 1;
         }
     }
-    size_t total = md.len && md.p[md.len - 1] == '\n' ? nlines - 1 : nlines;
-
-    int prev_end = 0;
-    for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
-        int start = cmark_node_get_start_line(n);
-        bool gap = false;
-        for (int k = prev_end + 1; k < start; k++)
-            gap = gap || blank[k];
-        if (gap)
-            gz_buf_putc(out, '\n');
-        char *html = cmark_render_html(n, opts, cmark_parser_get_syntax_extensions(p));
-        if (cmark_node_get_type(n) == CMARK_NODE_HEADING && html[0] == '<' && html[1] == 'h') {
-            gz_buf id = GZ_BUF_INIT;
-            header_id(seen, n, &id);
-            gz_buf_put(out, html, 3);
-            gz_buf_puts(out, " id=\"");
-            escape_html(out, gz_buf_str(&id), true);
-            gz_buf_putc(out, '"');
-            gz_buf_puts(out, html + 3);
-            gz_buf_free(&id);
-        } else
-            gz_buf_puts(out, html);
-        cmark_get_default_mem_allocator()->free(html);
-        prev_end = cmark_node_get_end_line(n);
-        if (prev_end < start)
-            prev_end = start;
-    }
-    bool gap = false;
-    for (size_t k = (size_t)prev_end + 1; k <= total; k++)
-        gap = gap || blank[k];
-    if (gap)
-        gz_buf_putc(out, '\n');
+    ctx c = { .seen = seen, .p = p, .opts = opts, .blank = blank, .nlines = nlines };
+    children(&c, doc, 0, 0, false, out);
     free(blank);
     cmark_node_free(doc);
     cmark_parser_free(p);
