@@ -80,6 +80,19 @@ LIQ_FILTER(truncate);
 LIQ_FILTER(truncatewords);
 LIQ_FILTER(upcase);
 
+/* filters_math.c */
+LIQ_FILTER(abs);
+LIQ_FILTER(at_least);
+LIQ_FILTER(at_most);
+LIQ_FILTER(ceil);
+LIQ_FILTER(divided_by);
+LIQ_FILTER(floor);
+LIQ_FILTER(minus);
+LIQ_FILTER(modulo);
+LIQ_FILTER(plus);
+LIQ_FILTER(round);
+LIQ_FILTER(times);
+
 /* filters_html.c */
 LIQ_FILTER(base64_decode);
 LIQ_FILTER(base64_encode);
