@@ -67,6 +67,13 @@ fail(loader *l, yaml_mark_t mark)
 }
 
 static void
+too_deep(loader *l, yaml_mark_t mark)
+{
+    gz_buf_printf(&l->error, "Nesting deeper than %d levels", GZ_YAML_MAX_DEPTH);
+    fail(l, mark);
+}
+
+static void
 disallow(loader *l, const char *cls, size_t len)
 {
     gz_buf_printf(&l->error, "Tried to load unspecified class: %.*s", (int)len, cls);
@@ -320,13 +327,15 @@ on_alias(loader *l, const yaml_event_t *ev)
     n.kind = NODE_ALIAS;
     n.merge_key = is_merge_text(n.value);
     l->alias_nodes += n.size;
+    if (l->depth + (size_t)n.height > GZ_YAML_MAX_DEPTH) {
+        too_deep(l, ev->start_mark);
+        return;
+    }
     if (an->open)
         gz_buf_printf(&l->error, "Alias *%s inside its own anchor: recursive data is not supported",
                       name);
     else if (l->alias_nodes > GZ_YAML_MAX_ALIAS_NODES)
         gz_buf_printf(&l->error, "Aliases expand to more than %d nodes", GZ_YAML_MAX_ALIAS_NODES);
-    else if (l->depth + (size_t)n.height > GZ_YAML_MAX_DEPTH)
-        gz_buf_printf(&l->error, "Nesting deeper than %d levels", GZ_YAML_MAX_DEPTH);
     else {
         deliver(l, &n);
         return;
@@ -342,11 +351,8 @@ on_open(loader *l, const yaml_event_t *ev, node_kind kind)
     const char *name =
         (const char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
     const char *cls = !tag ? NULL : map ? map_class(tag) : seq_class(tag);
-    if (cls)
+    if (cls) {
         disallow(l, cls, strlen(cls));
-    else if (l->depth >= GZ_YAML_MAX_DEPTH)
-        gz_buf_printf(&l->error, "Nesting deeper than %d levels", GZ_YAML_MAX_DEPTH);
-    if (cls || l->depth >= GZ_YAML_MAX_DEPTH) {
         fail(l, ev->start_mark);
         return;
     }
@@ -416,6 +422,7 @@ gz_yaml_parse(gz_arena *a, gz_str text, const char *file, int line_offset,
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)(text.p ? text.p : ""), text.len);
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING); /* as Psych does for a String */
+    size_t nesting = 0; /* counted even after an error, unlike l.depth */
     for (bool done = false; !done;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
@@ -424,8 +431,17 @@ gz_yaml_parse(gz_arena *a, gz_str text, const char *file, int line_offset,
             break;
         }
         done = ev.type == YAML_DOCUMENT_END_EVENT || ev.type == YAML_STREAM_END_EVENT;
-        if (!l.failed)
+        nesting += ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT;
+        nesting -= ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT;
+        if (nesting > GZ_YAML_MAX_DEPTH) {
+            /* Stop reading: libyaml's scanner slows down with the square
+             * of the flow depth, and the value is refused anyway. */
+            if (!l.failed)
+                too_deep(&l, ev.start_mark);
+            done = true;
+        } else if (!l.failed) {
             on_event(&l, &ev);
+        }
         yaml_event_delete(&ev);
     }
     if (syntax_ok && l.failed)
