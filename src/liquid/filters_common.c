@@ -2,6 +2,7 @@
  * their input and arguments. */
 #include "liquid/filters_internal.h"
 
+#include "core/utf8.h"
 #include "liquid/convert.h"
 
 gz_value
@@ -10,10 +11,9 @@ liq_f_arg(liq_ctx *ctx, const gz_value *args, size_t nargs, const gz_hash *kwarg
 {
     if (i < nargs)
         return args[i];
-    if (i == nargs && kwargs) {
-        /* The hash is shared by every render of the template: copy it. */
-        return gz_value_clone(liq_ctx_arena(ctx), gz_hash_value((gz_hash *)kwargs));
-    }
+    (void)ctx;
+    if (i == nargs && kwargs) /* values are never mutated: sharing is safe */
+        return gz_hash_value((gz_hash *)kwargs);
     return dflt;
 }
 
@@ -123,27 +123,152 @@ liq_f_input_list(liq_ctx *ctx, gz_value v)
     }
 }
 
-bool
-liq_f_property(liq_ctx *ctx, gz_value item, gz_str property, gz_value *out)
+/* String#[] with an Integer: the character at that index (negative from
+ * the end), or nil. */
+static gz_value
+char_at(gz_str s, int64_t i)
+{
+    int64_t len = (int64_t)gz_utf8_length(s);
+    if (i < 0)
+        i += len;
+    if (i < 0 || i >= len)
+        return gz_nil();
+    size_t at = gz_utf8_offset(s, (size_t)i);
+    int32_t cp;
+    return gz_string(s.p + at, gz_utf8_decode(s.p + at, s.len - at, &cp));
+}
+
+liq_prop
+liq_f_property(liq_ctx *ctx, gz_value item, gz_value property, gz_value *out)
 {
     *out = gz_nil();
     switch (item.type) {
-    case GZ_HASH: {
-        gz_value *v = gz_hash_get(item.u.h, property);
-        if (v)
-            *out = *v;
-        return true;
-    }
+    case GZ_HASH: /* keys are strings: any other key is absent */
+        if (property.type == GZ_STRING) {
+            gz_value *v = gz_hash_get(item.u.h, gz_value_str(property));
+            if (v)
+                *out = *v;
+        }
+        return LIQ_PROP_OK;
     case GZ_DROP:
         if (item.u.d->cls->get)
-            item.u.d->cls->get(item.u.d, property, out, liq_ctx_env(ctx));
+            item.u.d->cls->get(item.u.d, liq_f_to_s(ctx, property), out, liq_ctx_env(ctx));
+        return LIQ_PROP_OK;
+    case GZ_STRING: /* String#[]: a substring, or a character by index */
+        if (property.type == GZ_STRING) {
+            if (gz_str_find(gz_value_str(item), gz_value_str(property), 0) >= 0)
+                *out = property;
+            return LIQ_PROP_OK;
+        }
+        if (property.type == GZ_INT) {
+            *out = char_at(gz_value_str(item), property.u.i);
+            return LIQ_PROP_OK;
+        }
+        if (property.type == GZ_FLOAT) { /* truncated; out of range is nil */
+            double f = property.u.f;
+            bool fits = f > -9.2e18 && f < 9.2e18; /* false for NaN too */
+            *out = fits ? char_at(gz_value_str(item), (int64_t)f) : gz_nil();
+            return LIQ_PROP_OK;
+        }
+        return LIQ_PROP_TYPE_ERROR;
+    case GZ_INT: { /* Integer#[]: a bit by index, a TypeError otherwise */
+        if (property.type != GZ_INT)
+            return LIQ_PROP_TYPE_ERROR;
+        int64_t bit = property.u.i;
+        *out = gz_int(bit < 0 ? 0 : bit > 63 ? item.u.i < 0 : (item.u.i >> bit) & 1);
+        return LIQ_PROP_OK;
+    }
+    case GZ_ARRAY: /* Array#[]: an element by index */
+        if (property.type != GZ_INT)
+            return LIQ_PROP_TYPE_ERROR;
+        liq_lookup_index(item, property, out, liq_ctx_env(ctx));
+        return LIQ_PROP_OK;
+    default: /* nil, booleans, floats, times, ranges have no [] */
+        return LIQ_PROP_NO_METHOD;
+    }
+}
+
+bool
+liq_f_property_error(liq_ctx *ctx, gz_value property)
+{
+    gz_str p = liq_f_to_s(ctx, property);
+    return liq_filter_error(ctx, "cannot select the property '%.*s'", (int)p.len, p.p);
+}
+
+/* ---- ordering ---------------------------------------------------------- */
+
+bool
+liq_f_spaceship(gz_value a, gz_value b, int *cmp)
+{
+    if (liq_compare(a, b, cmp))
         return true;
-    case GZ_STRING: { /* String#[](str): the substring when present */
-        if (gz_str_find(gz_value_str(item), property, 0) >= 0)
-            *out = gz_str_value(property);
+    if (a.type == GZ_ARRAY && b.type == GZ_ARRAY) { /* Array#<=>: element by element */
+        const gz_array *x = a.u.a, *y = b.u.a;
+        for (size_t i = 0; i < x->len && i < y->len; i++) {
+            if (!liq_f_spaceship(x->items[i], y->items[i], cmp))
+                return false;
+            if (*cmp)
+                return true;
+        }
+        *cmp = (x->len > y->len) - (x->len < y->len);
         return true;
     }
-    default:
-        return false;
+    /* Object#<=>: 0 for equal objects, nil otherwise */
+    *cmp = 0;
+    return gz_value_equal(a, b);
+}
+
+int
+liq_f_casecmp(gz_str a, gz_str b)
+{
+    size_t n = a.len < b.len ? a.len : b.len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return x < y ? -1 : 1;
     }
+    return (a.len > b.len) - (a.len < b.len);
+}
+
+/* glibc's msort, which Ruby's Array#sort uses on Linux: split in halves
+ * (the first n/2), sort each, merge taking from the left on ties. */
+static void
+merge_sort(gz_value *v, gz_value *tmp, size_t n, liq_f_cmp cmp, void *data, bool *failed)
+{
+    if (n <= 1 || *failed)
+        return;
+    size_t n1 = n / 2, n2 = n - n1;
+    gz_value *b1 = v, *b2 = v + n1;
+    merge_sort(b1, tmp, n1, cmp, data, failed);
+    merge_sort(b2, tmp, n2, cmp, data, failed);
+    size_t k = 0;
+    while (n1 > 0 && n2 > 0 && !*failed) {
+        if (cmp(data, *b1, *b2, failed) <= 0) {
+            tmp[k++] = *b1++;
+            n1--;
+        } else {
+            tmp[k++] = *b2++;
+            n2--;
+        }
+    }
+    if (*failed)
+        return;
+    while (n1 > 0) {
+        tmp[k++] = *b1++;
+        n1--;
+    }
+    memcpy(v, tmp, k * sizeof *v); /* what is left of b2 is in place */
+}
+
+bool
+liq_f_sort(liq_ctx *ctx, gz_value *items, size_t n, liq_f_cmp cmp, void *data)
+{
+    gz_value *tmp = gz_arena_alloc(liq_ctx_arena(ctx), (n ? n : 1) * sizeof *tmp);
+    bool failed = false;
+    merge_sort(items, tmp, n, cmp, data, &failed);
+    return !failed;
 }

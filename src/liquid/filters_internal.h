@@ -46,10 +46,33 @@ bool liq_f_to_integer(liq_ctx *ctx, gz_value v, int64_t *out);
  * as a one-element list. */
 gz_array *liq_f_input_list(liq_ctx *ctx, gz_value v);
 
-/* item[property] as the array filters read it (`respond_to?(:[])`):
- * hashes and drops by key; other values have no properties. Returns false
- * when item cannot be indexed by a string at all. */
-bool liq_f_property(liq_ctx *ctx, gz_value item, gz_str property, gz_value *out);
+/* item[property] as the array filters read it (Ruby's item[property]):
+ * hashes and drops by key, strings by substring or index, integers by
+ * bit, arrays by index. A TypeError (an Integer or Array asked with a
+ * string...) becomes "cannot select the property"; values without [] at
+ * all (nil, floats, booleans) make where/uniq/compact return nil. */
+typedef enum liq_prop { LIQ_PROP_OK, LIQ_PROP_TYPE_ERROR, LIQ_PROP_NO_METHOD } liq_prop;
+liq_prop liq_f_property(liq_ctx *ctx, gz_value item, gz_value property, gz_value *out);
+/* "cannot select the property '<property>'"; returns false. */
+bool liq_f_property_error(liq_ctx *ctx, gz_value property);
+
+/* ---- ordering ---------------------------------------------------------- */
+
+/* Ruby's a <=> b: numbers, strings, times, arrays element by element, and
+ * 0 for equal objects of any other kind; false when Ruby answers nil. */
+bool liq_f_spaceship(gz_value a, gz_value b, int *cmp);
+
+/* String#casecmp: bytewise after folding ASCII letters; -1, 0 or 1. */
+int liq_f_casecmp(gz_str a, gz_str b);
+
+/* A comparison for liq_f_sort; sets *failed (after liq_filter_error) to
+ * stop the sort. */
+typedef int (*liq_f_cmp)(void *data, gz_value a, gz_value b, bool *failed);
+
+/* Sorts in place the way Ruby's Array#sort does on Linux (glibc's merge
+ * sort: stable, and the same comparisons in the same order). Returns
+ * false when the comparison failed. */
+bool liq_f_sort(liq_ctx *ctx, gz_value *items, size_t n, liq_f_cmp cmp, void *data);
 
 /* ---- the filters ------------------------------------------------------- */
 
@@ -79,6 +102,20 @@ LIQ_FILTER(strip_newlines);
 LIQ_FILTER(truncate);
 LIQ_FILTER(truncatewords);
 LIQ_FILTER(upcase);
+
+/* filters_array.c */
+LIQ_FILTER(compact);
+LIQ_FILTER(concat);
+LIQ_FILTER(default);
+LIQ_FILTER(first);
+LIQ_FILTER(join);
+LIQ_FILTER(last);
+LIQ_FILTER(map);
+LIQ_FILTER(reverse);
+LIQ_FILTER(sort);
+LIQ_FILTER(sort_natural);
+LIQ_FILTER(uniq);
+LIQ_FILTER(where);
 
 /* filters_math.c */
 LIQ_FILTER(abs);
