@@ -5,6 +5,7 @@
 #ifndef LIQ_FILTERS_INTERNAL_H
 #define LIQ_FILTERS_INTERNAL_H
 
+#include "core/time.h"
 #include "liquid/filter.h"
 
 /* ---- arguments --------------------------------------------------------- */
@@ -74,6 +75,16 @@ typedef int (*liq_f_cmp)(void *data, gz_value a, gz_value b, bool *failed);
  * false when the comparison failed. */
 bool liq_f_sort(liq_ctx *ctx, gz_value *items, size_t n, liq_f_cmp cmp, void *data);
 
+/* ---- dates -------------------------------------------------------------- */
+
+/* The zone Ruby would read and show local times in (TZ, else
+ * /etc/localtime); NULL is UTC. */
+const gz_tz *liq_f_local_tz(void);
+/* Liquid's Utils.to_date: a time as it is, an integer as Unix seconds,
+ * a string as Time.parse reads it ("now", "today", digits as seconds);
+ * false for anything else. */
+bool liq_f_to_date(liq_ctx *ctx, gz_value v, gz_time *out);
+
 /* ---- the filters ------------------------------------------------------- */
 
 #define LIQ_FILTER(name)                                                               \
@@ -116,6 +127,9 @@ LIQ_FILTER(sort);
 LIQ_FILTER(sort_natural);
 LIQ_FILTER(uniq);
 LIQ_FILTER(where);
+
+/* filters_date.c */
+LIQ_FILTER(date);
 
 /* filters_math.c */
 LIQ_FILTER(abs);

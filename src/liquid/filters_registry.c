@@ -23,6 +23,7 @@ static const liq_filter_def standard_filters[] = {
     F(ceil, 0, 0),
     F(compact, 0, 1),
     F(concat, 1, 1),
+    F(date, 1, 1),
     F(default, 0, 2),
     F(divided_by, 1, 1),
     F(downcase, 0, 0),
