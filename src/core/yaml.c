@@ -347,10 +347,11 @@ static void
 on_open(loader *l, const yaml_event_t *ev, node_kind kind)
 {
     bool map = kind == NODE_MAP;
-    const char *tag = (const char *)(map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag);
-    const char *name =
-        (const char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
-    const char *cls = !tag ? NULL : map ? map_class(tag) : seq_class(tag);
+    const yaml_char_t *tag = map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
+    const yaml_char_t *name = map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+    const char *cls = NULL;
+    if (tag)
+        cls = map ? map_class((const char *)tag) : seq_class((const char *)tag);
     if (cls) {
         disallow(l, cls, strlen(cls));
         fail(l, ev->start_mark);
@@ -364,7 +365,7 @@ on_open(loader *l, const yaml_event_t *ev, node_kind kind)
     *f = (frame){ .n = { .kind = kind, .size = 1, .height = 1 } };
     f->n.value = map ? gz_hash_value(gz_hash_new(l->a, 0)) : gz_array_value(gz_array_new(l->a, 0));
     if (name)
-        f->anchor = define_anchor(l, name, f->n, true);
+        f->anchor = define_anchor(l, (const char *)name, f->n, true);
 }
 
 static void

@@ -212,13 +212,13 @@ scan_sexagesimal(gz_str s, sexagesimal *x)
     x->head = gz_str_n(s.p + start, i - start);
     for (x->nfields = 0; x->nfields < 2 && i < s.len && s.p[i] == ':'; x->nfields++) {
         i++;
-        size_t n = i + 1 < s.len && gz_ruby_digit(s.p[i]) && gz_ruby_digit(s.p[i + 1]) && s.p[i] <= '5' ? 2
-                   : i < s.len && gz_ruby_digit(s.p[i])                                        ? 1
-                                                                                          : 0;
-        if (!n)
+        /* [0-5]?[0-9]: two digits when the first allows it */
+        if (i >= s.len || !gz_ruby_digit(s.p[i]))
             return false;
-        x->fields[x->nfields] = (s.p[i] - '0') * (n == 2 ? 10 : 1) + (n == 2 ? s.p[i + 1] - '0' : 0);
-        i += n;
+        int field = s.p[i++] - '0';
+        if (field <= 5 && i < s.len && gz_ruby_digit(s.p[i]))
+            field = field * 10 + (s.p[i++] - '0');
+        x->fields[x->nfields] = field;
     }
     if (!x->nfields)
         return false;

@@ -86,7 +86,7 @@ typedef struct stamp {
     gz_str zone_digits; /* "0800", "08:00", "8" */
 } stamp;
 
-/* [-+]\d{1,2}:?(?:\d\d)?$ after the sign, at s.p[*i]. */
+/* [-+]\d{1,2}:?(?:\d\d)?$ after the sign, which is at s.p[i - 1]. */
 static bool
 scan_offset(gz_str s, size_t i)
 {
@@ -234,7 +234,9 @@ scan_date(gz_str s, int *y, int *m, int *d)
         return false;
     *y = digits_value(s.p, 4);
     const char *mp = s.p + i;
-    if ((n = gz_skip_digits(s, &i)) < 1 || n > 2 || (n == 2 && mp[0] != '0' && !(mp[0] == '1' && mp[1] <= '2')))
+    if ((n = gz_skip_digits(s, &i)) < 1 || n > 2)
+        return false;
+    if (n == 2 && mp[0] != '0' && !(mp[0] == '1' && mp[1] <= '2'))
         return false;
     *m = digits_value(mp, n);
     if (i >= s.len || s.p[i++] != '-')

@@ -183,8 +183,8 @@ test_front_matter(void)
                   line == c->body_line;
         CHECK(ok);
         if (!ok)
-            fprintf(stderr, "  front matter case %zu: status %d yaml \"%.*s\" body \"%.*s\" line %d\n",
-                    i, (int)st, (int)yaml.len, yaml.p, (int)body.len, body.p, line);
+            fprintf(stderr, "  front matter case %zu: %d \"%.*s\" \"%.*s\" line %d\n", i,
+                    (int)st, (int)yaml.len, yaml.p, (int)body.len, body.p, line);
     }
     for (size_t i = 0; i < COUNT(header_cases); i++) {
         bool got = gz_front_matter_has_header(gz_str_n(header_cases[i].text, header_cases[i].len));
