@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "build/internal.h"
+#include "core/arena.h"
 
 typedef struct job {
     site *site;

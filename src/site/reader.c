@@ -183,7 +183,8 @@ list_dir(const char *abs, names *out)
         names_push(out, e->d_name);
     }
     closedir(d);
-    qsort(out->v, out->n, sizeof *out->v, cmp_str);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, cmp_str);
 }
 
 /* Dir["**" "/ *"] below abs (no dot files unless dotmatch), relative names, files
@@ -658,6 +659,14 @@ cmp_relpath(const void *a, const void *b)
     return strcmp(x->relpath, y->relpath);
 }
 
+/* qsort, which must not be given a NULL array even when empty. */
+static void
+sort_docs(site_doc **v, size_t n, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp);
+}
+
 bool
 site_read(site *s, gz_diags *d)
 {
@@ -666,18 +675,18 @@ site_read(site *s, gz_diags *d)
     read_layouts(s, d);
     read_directories(s, "", d, 0);
     /* read_included_excludes: included files at the top that the walk skipped */
-    qsort(s->posts->docs, s->posts->ndocs, sizeof *s->posts->docs, cmp_doc_date);
-    qsort(s->pages, s->npages, sizeof *s->pages, cmp_page_name);
+    sort_docs(s->posts->docs, s->posts->ndocs, cmp_doc_date);
+    sort_docs(s->pages, s->npages, cmp_page_name);
     for (size_t i = 0; i < s->ncolls; i++) {
         site_coll *c = s->colls[i];
         if (c == s->posts)
             continue;
         read_collection(s, c, d);
-        qsort(c->docs, c->ndocs, sizeof *c->docs, cmp_doc_date);
+        sort_docs(c->docs, c->ndocs, cmp_doc_date);
         for (size_t k = 0; k < c->nfiles; k++)
             push_doc(&s->statics, &s->nstatics, &s->capstatics, c->files[k]);
     }
-    qsort(s->statics, s->nstatics, sizeof *s->statics, cmp_relpath);
+    sort_docs(s->statics, s->nstatics, cmp_relpath);
     /* limit_posts keeps the newest N */
     if (s->limit_posts > 0 && (size_t)s->limit_posts < s->posts->ndocs) {
         size_t drop = s->posts->ndocs - (size_t)s->limit_posts;
