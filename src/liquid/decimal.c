@@ -34,9 +34,11 @@ normalize(liq_num x)
     size_t lead = 0;
     while (lead < x.n && x.l[lead] == 0)
         lead++;
-    x.l += lead;
-    x.n -= lead;
-    x.exp -= (int64_t)lead;
+    if (lead) { /* a zero may have no limbs at all */
+        x.l += lead;
+        x.n -= lead;
+        x.exp -= (int64_t)lead;
+    }
     while (x.n && x.l[x.n - 1] == 0)
         x.n--;
     if (x.n == 0) {
