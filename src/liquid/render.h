@@ -19,8 +19,8 @@ typedef struct liq_error {
     gz_buf message;    /* without the "Liquid error (...): " prefix */
 } liq_error;
 
-/* Registers (Ruby's context.registers): state tags keep across a render.
- * A {% render %} partial shares the hashes that exist when it starts. */
+/* Registers (Ruby's context.registers): state tags keep across a render
+ * (include shares them; a {% render %} partial starts with none). */
 typedef struct liq_registers {
     gz_hash *cycles;  /* cycle group -> position */
     gz_hash *offsets; /* for-loop name -> next offset (offset: continue) */

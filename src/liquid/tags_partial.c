@@ -141,7 +141,8 @@ render_include(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         return false;
     if (!gz_truthy(name))
         return liq_render_error(ctx, "Argument error in tag 'include' - Illegal template name");
-    name = liq_ctx_string(ctx, name);
+    if (name.type != GZ_STRING) /* Ruby fails on name.split('/') */
+        return liq_render_error(ctx, "internal");
     const liq_template *t;
     if (!liq_load_partial(ctx, gz_value_str(name), &t))
         return false;
@@ -168,8 +169,9 @@ render_include(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return ok;
 }
 
-/* One rendering of a {% render %} partial in a fresh context that shares
- * only the registers, the error and the forloop stack with its caller. */
+/* One rendering of a {% render %} partial in a fresh context: nothing of
+ * the caller's variables, counters or registers (cycle positions, for
+ * offsets, parentloop, ifchanged) is visible; only the error is shared. */
 static bool
 render_isolated(liq_ctx *ctx, const partial *pt, const liq_template *t, gz_str as,
                 gz_value item, gz_value forloop, gz_buf *out)
@@ -180,9 +182,6 @@ render_isolated(liq_ctx *ctx, const partial *pt, const liq_template *t, gz_str a
     liq_ctx_init(&sub, t, ctx->env, ctx->err);
     sub.errors_fatal = ctx->errors_fatal;
     sub.depth_base = ctx->depth_base + 1;
-    sub.reg = ctx->reg;
-    sub.forloop = ctx->forloop;
-    sub.ifchanged = ctx->ifchanged;
     sub.include_disabled = ctx->include_disabled + 1;
     if (forloop.type != GZ_NIL)
         liq_set_local(&sub, GZ_STR("forloop"), forloop);
