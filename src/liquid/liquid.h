@@ -30,6 +30,20 @@ typedef struct liq_loader {
     void *self;
 } liq_loader;
 
+typedef struct liq_ctx liq_ctx; /* one render in progress */
+
+/* A tag the embedder supplies, such as jekyll-feed's {% feed_meta %}: no
+ * body; `render` appends its output, given the tag's markup, the
+ * embedder's `self` and the render in progress (for its variables, see
+ * liq_ctx_lookup). It returns false after liq_ctx_error. It is called from
+ * many threads at once. Custom tags are found after Jekyll's and Liquid's
+ * own, so they cannot replace them. */
+typedef struct liq_custom_tag {
+    const char *name;
+    bool (*render)(void *self, liq_ctx *ctx, gz_str markup, gz_buf *out);
+    void *self;
+} liq_custom_tag;
+
 /* What the embedding site supplies to Jekyll's filters and tags
  * (relative_url, markdownify, link, post_url, ...). Any member may be NULL:
  * the filter then behaves as it would with an empty site config. */
@@ -38,10 +52,20 @@ typedef struct liq_site_hooks {
     gz_str baseurl; /* site.baseurl */
     /* Converts Markdown to HTML (markdownify). */
     void (*markdownify)(void *self, gz_str markdown, gz_buf *html);
-    /* Resolves {% link path %} / {% post_url name %} to a URL. */
+    /* {% link path %}: the URL (without baseurl) of the page, static file
+     * or written document whose relative path is `path`. */
     bool (*link)(void *self, gz_str path, gz_buf *url);
+    /* {% post_url name %}: the URL (without baseurl) of the post `name`
+     * ("2024-01-15-slug" or "dir/2024-01-15-slug") names, as Jekyll's
+     * PostComparer matches it. */
     bool (*post_url)(void *self, gz_str name, gz_buf *url);
-    /* Where includes live and how include_relative resolves; NULL = loader. */
+    /* {% include_relative %}: reads `path`, relative to the site's source;
+     * false when it is not a readable file. */
+    bool (*read_source)(void *self, gz_str path, gz_buf *source);
+    const char *includes_dir; /* for messages: "_includes" */
+    const char *highlighter;  /* config "highlighter": "rouge", "none", ... */
+    const liq_custom_tag *tags; /* the site's own tags */
+    size_t ntags;
     void *self;
 } liq_site_hooks;
 
@@ -74,5 +98,18 @@ typedef struct liq_render_options {
  * to `out`. Returns false on a fatal render error (diagnostics added). */
 bool liq_render(const liq_template *t, gz_hash *vars, const liq_render_options *opts,
                 gz_buf *out, gz_diags *diags);
+
+/* ---- for custom tags (tags_jekyll.c) ---------------------------------- */
+
+/* A variable as {{ name }} finds it: the innermost scope first, then the
+ * render's variables; nil when there is none. */
+gz_value liq_ctx_lookup(liq_ctx *ctx, gz_str name);
+/* The render's arena and embedder data. */
+gz_drop_env *liq_ctx_env(liq_ctx *ctx);
+/* Applies a registered filter without arguments ("absolute_url",
+ * "xml_escape", ...); false when no such filter exists or it failed. */
+bool liq_ctx_filter(liq_ctx *ctx, const char *name, gz_value input, gz_value *out);
+/* Raises a render error ("Liquid error: <message>"); returns false. */
+bool liq_ctx_error(liq_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
