@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "liquid/parse.h"
 #include "liquid/scan.h"
+#include "liquid/tags_jekyll.h"
 
 /* ---- locations and errors -------------------------------------------- */
 
@@ -123,6 +124,17 @@ liq_tag_find(gz_str name)
         if (gz_str_eq_c(name, tags[i]->name))
             return tags[i];
     return NULL;
+}
+
+/* Jekyll's tags first when enabled (its include replaces Liquid's), then
+ * Liquid's, then the embedder's custom tags (tags_jekyll.c). */
+static const liq_tag_def *
+find_tag(liq_parser *p, gz_str name)
+{
+    const liq_tag_def *def = liq_tag_find_jekyll(p, name);
+    if (!def)
+        def = liq_tag_find(name);
+    return def ? def : liq_tag_find_custom(p, name);
 }
 
 /* ---- bodies ----------------------------------------------------------- */
@@ -299,7 +311,7 @@ parse_document(liq_parser *p, liq_tokenizer *tk, liq_body *body, liq_end *end)
                 return false;
             continue;
         }
-        const liq_tag_def *def = liq_tag_find(name);
+        const liq_tag_def *def = find_tag(p, name);
         if (!def) {
             *end = (liq_end){ false, name, markup };
             return true;
@@ -343,7 +355,7 @@ parse_lines(liq_parser *p, liq_tokenizer *tk, liq_body *body, liq_end *end)
             return true;
         }
         set_position(p, liq_offset(p, name), 0);
-        const liq_tag_def *def = liq_tag_find(name);
+        const liq_tag_def *def = find_tag(p, name);
         if (!def) {
             *end = (liq_end){ false, name, markup };
             return true;
