@@ -193,3 +193,80 @@ site_feed_add(site *s)
     }
     s->pages[s->npages++] = doc;
 }
+
+/* ---- {% feed_meta %} ------------------------------------------------------ */
+
+/* String#encode(xml: :attr) without the surrounding quotes. */
+static void
+xml_attr(gz_buf *out, gz_str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        switch (s.p[i]) {
+        case '&': gz_buf_puts(out, "&amp;"); break;
+        case '<': gz_buf_puts(out, "&lt;"); break;
+        case '>': gz_buf_puts(out, "&gt;"); break;
+        case '"': gz_buf_puts(out, "&quot;"); break;
+        default: gz_buf_putc(out, s.p[i]);
+        }
+    }
+}
+
+/* absolute_url(path) through the engine's filter; without one, site.url,
+ * baseurl and the path joined. */
+static void
+absolute_url(site *s, liq_ctx *ctx, const char *path, gz_buf *out)
+{
+    gz_value v;
+    if (liq_ctx_filter(ctx, "absolute_url", gz_string(path, strlen(path)), &v) &&
+        v.type == GZ_STRING) {
+        gz_buf_put_str(out, gz_value_str(v));
+        return;
+    }
+    gz_str base = s->hooks.baseurl;
+    while (base.len && base.p[base.len - 1] == '/')
+        base.len--;
+    gz_buf_put_str(out, s->hooks.url);
+    if (base.len && base.p[0] != '/')
+        gz_buf_putc(out, '/');
+    gz_buf_put_str(out, base);
+    if (path[0] != '/')
+        gz_buf_putc(out, '/');
+    gz_buf_puts(out, path);
+}
+
+/* JekyllFeed::MetaTag: <link type=... rel=... href=... title=... /> */
+bool
+site_feed_meta(void *self, liq_ctx *ctx, gz_str markup, gz_buf *out)
+{
+    (void)markup;
+    site *s = self;
+    gz_value feed = site_cfg(s, "feed");
+    const char *path = "feed.xml";
+    if (feed.type == GZ_HASH) {
+        gz_value *p = gz_hash_get(feed.u.h, gz_str_c("path"));
+        if (p && p->type == GZ_STRING)
+            path = p->u.s;
+    }
+    gz_value title = site_cfg(s, "title");
+    if (!gz_truthy(title))
+        title = site_cfg(s, "name");
+    gz_buf href = GZ_BUF_INIT;
+    absolute_url(s, ctx, path, &href);
+    gz_buf_puts(out, "<link type=\"application/atom+xml\" rel=\"alternate\" href=\"");
+    xml_attr(out, gz_buf_str(&href));
+    gz_buf_putc(out, '"');
+    if (gz_truthy(title)) {
+        gz_buf t = GZ_BUF_INIT;
+        if (title.type == GZ_STRING)
+            gz_buf_put_str(&t, gz_value_str(title));
+        else
+            gz_value_inspect(&t, title, liq_ctx_env(ctx));
+        gz_buf_puts(out, " title=\"");
+        xml_attr(out, gz_buf_str(&t));
+        gz_buf_putc(out, '"');
+        gz_buf_free(&t);
+    }
+    gz_buf_puts(out, " />");
+    gz_buf_free(&href);
+    return true;
+}

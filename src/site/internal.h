@@ -121,6 +121,7 @@ struct site {
 
     liq_engine *liquid;
     liq_site_hooks hooks;
+    liq_custom_tag plugin_tags[1]; /* the plugins' tags: feed_meta */
     const char *keep[64];
     size_t nkeep;
     gz_value include_list, exclude_list;
@@ -201,5 +202,7 @@ bool site_excerpt(site_render *r, site_doc *doc, gz_str *out);
 /* ---- feed.c ---- */
 void site_feed_add(site *s);
 extern const char site_feed_template[];
+/* {% feed_meta %} (a liq_custom_tag; self is the site). */
+bool site_feed_meta(void *self, liq_ctx *ctx, gz_str markup, gz_buf *out);
 
 #endif

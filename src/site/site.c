@@ -47,45 +47,141 @@ hook_markdownify(void *self, gz_str md, gz_buf *html)
     site_markdown(self, md, html);
 }
 
+/* Site#each_site_file order: pages, static files to write, documents to
+ * write; a static file's relative path has a leading "/". */
 static bool
 hook_link(void *self, gz_str path, gz_buf *url)
 {
     site *s = self;
-    site_doc **lists[] = { s->pages, s->statics };
-    size_t counts[] = { s->npages, s->nstatics };
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < counts[k]; i++)
-            if (gz_str_eq_c(path, lists[k][i]->relpath)) {
-                gz_buf_puts(url, lists[k][i]->url);
-                return true;
-            }
-    for (size_t c = 0; c < s->ncolls; c++)
-        for (size_t i = 0; i < s->colls[c]->ndocs; i++)
-            if (gz_str_eq_c(path, s->colls[c]->docs[i]->relpath)) {
-                gz_buf_puts(url, s->colls[c]->docs[i]->url);
-                return true;
-            }
-    return false;
-}
-
-static bool
-hook_post_url(void *self, gz_str name, gz_buf *url)
-{
-    site *s = self;
-    for (size_t i = 0; i < s->posts->ndocs; i++) {
-        site_doc *d = s->posts->docs[i];
-        /* name is "2022-02-28-slug" (optionally with a subdirectory) */
-        size_t bl = strlen(d->name) - strlen(d->ext);
-        if (name.len == bl && !memcmp(name.p, d->name, bl)) {
-            gz_buf_puts(url, d->url);
+    for (size_t i = 0; i < s->npages; i++)
+        if (gz_str_eq_c(path, s->pages[i]->relpath)) {
+            gz_buf_puts(url, s->pages[i]->url);
             return true;
         }
-        if (gz_str_ends_with(gz_str_c(d->relpath), name)) {
+    gz_str unslashed = path;
+    if (unslashed.len && unslashed.p[0] == '/') {
+        unslashed.p++;
+        unslashed.len--;
+    }
+    for (size_t i = 0; i < s->nstatics; i++) {
+        site_doc *d = s->statics[i];
+        if ((!d->coll || d->coll->output) && gz_str_eq_c(unslashed, d->relpath)) {
             gz_buf_puts(url, d->url);
             return true;
         }
     }
+    const char *cd = site_cfg_str(s, "collections_dir", "");
+    size_t cdl = strlen(cd);
+    for (size_t c = 0; c < s->ncolls; c++) {
+        if (!s->colls[c]->output)
+            continue;
+        for (size_t i = 0; i < s->colls[c]->ndocs; i++) {
+            const char *rel = s->colls[c]->docs[i]->relpath;
+            if (cdl && !strncmp(rel, cd, cdl) && rel[cdl] == '/')
+                rel += cdl + 1; /* Document#relative_path leaves collections_dir out */
+            if (gz_str_eq_c(path, rel)) {
+                gz_buf_puts(url, s->colls[c]->docs[i]->url);
+                return true;
+            }
+        }
+    }
     return false;
+}
+
+/* \d+-\d+-\d+- at i: the end of the date (before its '-'), or 0. */
+static size_t
+date_at(gz_str n, size_t i)
+{
+    for (int part = 0; part < 3; part++) {
+        size_t d = i;
+        while (i < n.len && n.p[i] >= '0' && n.p[i] <= '9')
+            i++;
+        if (i == d || i >= n.len || n.p[i] != '-')
+            return 0;
+        if (part < 2)
+            i++;
+    }
+    return i;
+}
+
+/* `rel` is prefix + date-slug + "." + [^.]+ (the start of a match). */
+static bool
+post_name_at(const char *rel, gz_str prefix, gz_str date_slug)
+{
+    gz_str r = gz_str_c(rel);
+    if (!gz_str_starts_with(r, prefix))
+        return false;
+    r.p += prefix.len;
+    r.len -= prefix.len;
+    return gz_str_starts_with(r, date_slug) && r.len > date_slug.len + 1 &&
+           r.p[date_slug.len] == '.' && r.p[date_slug.len + 1] != '.';
+}
+
+/* PostComparer: name ^(.+/)*(\d+-\d+-\d+)-(.*)$ matched against each
+ * post's relative path as ^_posts/PATH DATE-SLUG\.[^.]+ or
+ * ^PATH_posts/?DATE-SLUG\.[^.]+ (the deprecated slug-and-date fallback,
+ * which warns in Jekyll, is not taken). */
+static bool
+hook_post_url(void *self, gz_str name, gz_buf *url)
+{
+    site *s = self;
+    if (name.len && name.p[0] == '/') {
+        name.p++;
+        name.len--;
+    }
+    /* (.+/)* is greedy: the path ends at the last slash a date follows */
+    size_t cut = name.len + 1;
+    for (size_t i = name.len; i-- > 1;)
+        if (name.p[i - 1] == '/' && date_at(name, i)) {
+            cut = i;
+            break;
+        }
+    if (cut > name.len) {
+        if (!date_at(name, 0))
+            return false;
+        cut = 0;
+    }
+    gz_str path = gz_str_n(name.p, cut), rest = gz_str_n(name.p + cut, name.len - cut);
+    gz_buf a = GZ_BUF_INIT, b = GZ_BUF_INIT;
+    gz_buf_puts(&a, "_posts/");
+    gz_buf_put_str(&a, path);
+    gz_buf_put_str(&b, path);
+    gz_buf_puts(&b, "_posts/");
+    bool found = false;
+    for (size_t i = 0; i < s->posts->ndocs && !found; i++) {
+        site_doc *d = s->posts->docs[i];
+        found = post_name_at(d->relpath, gz_buf_str(&a), rest) ||
+                post_name_at(d->relpath, gz_buf_str(&b), rest) ||
+                post_name_at(d->relpath, gz_str_n(b.data, b.len - 1), rest);
+        if (found)
+            gz_buf_puts(url, d->url);
+    }
+    gz_buf_free(&a);
+    gz_buf_free(&b);
+    return found;
+}
+
+/* include_relative: a regular file below the source. */
+static bool
+hook_read_source(void *self, gz_str path, gz_buf *source)
+{
+    site *s = self;
+    if (gz_str_find(path, S(".."), 0) >= 0 || (path.len && path.p[0] == '/'))
+        return false;
+    gz_buf p = GZ_BUF_INIT;
+    gz_buf_printf(&p, "%s/%.*s", s->source, (int)path.len, path.p);
+    struct stat st;
+    FILE *f = stat(p.data, &st) == 0 && S_ISREG(st.st_mode) ? fopen(p.data, "rb") : NULL;
+    gz_buf_free(&p);
+    if (!f)
+        return false;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        gz_buf_put(source, tmp, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    return ok;
 }
 
 /* ---- loading ----------------------------------------------------------------- */
@@ -262,6 +358,14 @@ site_load(const site_options *o, gz_diags *d)
     s->hooks.markdownify = hook_markdownify;
     s->hooks.link = hook_link;
     s->hooks.post_url = hook_post_url;
+    s->hooks.read_source = hook_read_source;
+    s->hooks.includes_dir = site_cfg_str(s, "includes_dir", "_includes");
+    s->hooks.highlighter = site_cfg_str(s, "highlighter", "");
+    if (s->feed) {
+        s->plugin_tags[0] = (liq_custom_tag){ "feed_meta", site_feed_meta, s };
+        s->hooks.tags = s->plugin_tags;
+        s->hooks.ntags = 1;
+    }
     s->hooks.self = s;
     gz_value liq = site_cfg(s, "liquid");
     gz_value *mode = liq.type == GZ_HASH ? gz_hash_get(liq.u.h, S("error_mode")) : NULL;
