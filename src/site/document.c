@@ -525,8 +525,9 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
         }
     } else {
         const char *type = c->label;
-        if (kind == SITE_POST)
-            gz_hash_set(a, doc->data, S("draft"), gz_bool(draft));
+        /* Document#initialize asks draft? first, which sets data["draft"]
+         * for every document (true only for posts outside _posts). */
+        gz_hash_set(a, doc->data, S("draft"), gz_bool(draft && kind == SITE_POST));
         /* categories_from_path */
         const char *special = draft ? "_drafts" : c->reldir;
         gz_array *superdirs = gz_array_new(a, 2);

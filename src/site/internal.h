@@ -91,6 +91,7 @@ struct site {
     long limit_posts;
     const char *permalink_style; /* config "permalink" as given */
     const char *markdown;        /* "kramdown", "CommonMark", ... */
+    bool rouge;                  /* kramdown highlights code with Rouge */
     const char *excerpt_sep;
     gz_str md_exts[16];
     size_t nmd_exts;

@@ -269,6 +269,23 @@ escape_html(gz_buf *out, gz_str s, bool attribute)
     }
 }
 
+/* escape_html(str, :all) for code: every & < > (Rouge's formatter too). */
+static void
+escape_all(gz_buf *out, gz_str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.p[i];
+        if (c == '&')
+            gz_buf_puts(out, "&amp;");
+        else if (c == '<')
+            gz_buf_puts(out, "&lt;");
+        else if (c == '>')
+            gz_buf_puts(out, "&gt;");
+        else
+            gz_buf_putc(out, c);
+    }
+}
+
 /* parse_html_attributes + html_attributes: ' name="value"' in first-seen
  * order, the last value winning, names lower-cased for known elements. */
 static void
@@ -704,6 +721,42 @@ typography(cmark_node *root)
     free(firsts);
 }
 
+/* convert_codespan: kramdown escapes & < > only (cmark also "); with
+ * Rouge the span is highlighted as plain text and classed. */
+static void
+code_spans(cmark_node *root, bool rouge)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    cmark_node **codes = NULL;
+    size_t n = 0, cap = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            codes = gz_xrealloc(codes, cap * sizeof *codes);
+        }
+        codes[n++] = node;
+    }
+    cmark_iter_free(it);
+    gz_buf html = GZ_BUF_INIT;
+    for (size_t k = 0; k < n; k++) {
+        gz_buf_clear(&html);
+        gz_buf_puts(&html, rouge ? "<code class=\"language-plaintext highlighter-rouge\">" : "<code>");
+        const char *lit = cmark_node_get_literal(codes[k]);
+        escape_all(&html, gz_str_c(lit ? lit : ""));
+        gz_buf_puts(&html, "</code>");
+        cmark_node *h = cmark_node_new(CMARK_NODE_HTML_INLINE);
+        cmark_node_set_literal(h, html.data);
+        cmark_node_insert_before(codes[k], h);
+        cmark_node_free(codes[k]);
+    }
+    gz_buf_free(&html);
+    free(codes);
+}
+
 static void
 text_content(cmark_node *root, gz_buf *out)
 {
@@ -785,7 +838,20 @@ typedef struct ctx {
     int opts;
     bool *blank;   /* blank[l]: source line l (1-based) is blank once '>' markers are gone */
     int nlines;
+    gz_str md;     /* the chunk's source */
+    size_t *line_at; /* line_at[l]: offset of source line l; line_at[nlines + 1] = md.len + 1 */
+    bool rouge;    /* Jekyll's default syntax_highlighter */
 } ctx;
+
+/* Source line l of the chunk, without its newline. */
+static gz_str
+source_line(const ctx *c, int l)
+{
+    if (l < 1 || l > c->nlines)
+        return gz_str_n("", 0);
+    size_t from = c->line_at[l], to = c->line_at[l + 1] - 1;
+    return gz_str_n(c->md.p + from, to > from ? to - from : 0);
+}
 
 /* Whether a blank line separates a block starting at `start` from the
  * one before it. cmark counts trailing blank lines into some blocks, so
@@ -794,6 +860,36 @@ static bool
 gap_before(const ctx *c, int start)
 {
     return start > 1 && start - 1 <= c->nlines && c->blank[start - 1];
+}
+
+/* The setext underline of a heading starting at line `from` (cmark's end
+ * line of such a heading is not reliable): the first later line of only
+ * '=' or only '-', after up to three spaces. 0 for an ATX heading. */
+static int
+setext_underline(const ctx *c, int from)
+{
+    gz_str first = source_line(c, from);
+    size_t i = 0;
+    while (i < first.len && i < 3 && first.p[i] == ' ')
+        i++;
+    if (i < first.len && first.p[i] == '#')
+        return 0;
+    for (int l = from + 1; l <= c->nlines; l++) {
+        gz_str line = source_line(c, l);
+        size_t k = 0;
+        while (k < line.len && k < 3 && line.p[k] == ' ')
+            k++;
+        if (k >= line.len || (line.p[k] != '-' && line.p[k] != '='))
+            continue;
+        char ch = line.p[k];
+        while (k < line.len && line.p[k] == ch)
+            k++;
+        while (k < line.len && is_ws(line.p[k]))
+            k++;
+        if (k == line.len)
+            return l;
+    }
+    return 0;
 }
 
 static void
@@ -867,6 +963,24 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
         return;
     case CMARK_NODE_HEADING: {
         int level = cmark_node_get_heading_level(n);
+        int first_line = cmark_node_get_start_line(n), last_line = setext_underline(c, first_line);
+        if (last_line - first_line >= 2) {
+            /* kramdown makes a setext header of one line only: the lines
+             * and the underline stay one paragraph ("---" becomes a dash) */
+            gz_str under = source_line(c, last_line);
+            size_t b = 0, e = under.len;
+            while (b < e && is_ws(under.p[b]))
+                b++;
+            while (e > b && is_ws(under.p[e - 1]))
+                e--;
+            indent_to(out, indent);
+            gz_buf_puts(out, "<p>");
+            inline_html(c, n, 4, 6, out);
+            gz_buf_putc(out, '\n');
+            site_kramdown_typography(gz_str_n(under.p + b, e - b), out);
+            gz_buf_puts(out, "</p>\n");
+            return;
+        }
         gz_buf id = GZ_BUF_INIT;
         header_id(c->seen, n, &id);
         indent_to(out, indent);
@@ -920,12 +1034,22 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
         while (code.len && code.p[code.len - 1] == '\n')
             code.len--;
         indent_to(out, indent);
-        if (info && *info) {
-            size_t l = strcspn(info, " \t");
-            gz_buf_printf(out, "<pre><code class=\"language-%.*s\">", (int)l, info);
-        } else
+        gz_str lang = gz_str_n(info ? info : "", info ? strcspn(info, " \t") : 0);
+        if (c->rouge && site_rouge_lexer_known(lang.len ? lang : gz_str_c("plaintext"))) {
+            /* Rouge's HTMLLegacy formatter; its lexers' token spans are
+             * not reproduced: the code is written as plain text */
+            gz_buf_printf(out, "<div class=\"language-%.*s highlighter-rouge\"><div class=\"highlight\">"
+                               "<pre class=\"highlight\"><code>",
+                          (int)(lang.len ? lang.len : 9), lang.len ? lang.p : "plaintext");
+            escape_all(out, gz_str_c(lit ? lit : ""));
+            gz_buf_puts(out, "</code></pre></div></div>\n");
+            return;
+        }
+        if (lang.len)
+            gz_buf_printf(out, "<pre><code class=\"language-%.*s\">", (int)lang.len, lang.p);
+        else
             gz_buf_puts(out, "<pre><code>");
-        escape_html(out, code, false);
+        escape_all(out, code);
         gz_buf_puts(out, "\n</code></pre>\n");
         return;
     }
@@ -943,13 +1067,14 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
 }
 
 static void
-chunk(gz_str md, ids *seen, gz_buf *out)
+chunk(gz_str md, ids *seen, bool rouge, gz_buf *out)
 {
     pthread_once(&ext_once, ext_init);
     int opts = CMARK_OPT_UNSAFE;
     cmark_parser *p = cmark_parser_new(opts);
-    const char *exts[] = { "table", "strikethrough", "autolink" };
-    for (int i = 0; i < 3; i++) {
+    /* kramdown's GFM parser links no bare URLs: no autolink extension */
+    const char *exts[] = { "table", "strikethrough" };
+    for (int i = 0; i < 2; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e)
             cmark_parser_attach_syntax_extension(p, e);
@@ -957,14 +1082,18 @@ chunk(gz_str md, ids *seen, gz_buf *out)
     cmark_parser_feed(p, md.p, md.len);
     cmark_node *doc = cmark_parser_finish(p);
     typography(doc);
+    code_spans(doc, rouge);
     int nlines = 1;
     for (size_t i = 0; i < md.len; i++)
         nlines += md.p[i] == '\n';
     bool *blank = gz_xcalloc((size_t)nlines + 2, sizeof *blank);
+    size_t *line_at = gz_xcalloc((size_t)nlines + 2, sizeof *line_at);
     int l = 1;
     size_t ls = 0;
     for (size_t i = 0; i <= md.len; i++) {
         if (i == md.len || md.p[i] == '\n') {
+            line_at[l] = ls;
+            line_at[l + 1] = i + 1;
             size_t k = ls;
             while (k < i && (md.p[k] == ' ' || md.p[k] == '\t' || md.p[k] == '>'))
                 k++;
@@ -972,9 +1101,11 @@ chunk(gz_str md, ids *seen, gz_buf *out)
             ls = i + 1;
         }
     }
-    ctx c = { .seen = seen, .p = p, .opts = opts, .blank = blank, .nlines = nlines };
+    ctx c = { .seen = seen, .p = p, .opts = opts, .blank = blank, .nlines = nlines,
+              .md = md, .line_at = line_at, .rouge = rouge };
     children(&c, doc, 0, 0, false, out);
     free(blank);
+    free(line_at);
     cmark_node_free(doc);
     cmark_parser_free(p);
 }
@@ -1020,7 +1151,7 @@ fence_line(gz_str line, char *ch, size_t *len)
 }
 
 void
-site_kramdown(gz_str s, gz_buf *out)
+site_kramdown(gz_str s, bool rouge, gz_buf *out)
 {
     ids seen = { 0 };
     size_t i = 0;
@@ -1110,7 +1241,7 @@ site_kramdown(gz_str s, gz_buf *out)
             else
                 break;
         }
-        chunk(gz_str_n(s.p + i, end - i), &seen, out);
+        chunk(gz_str_n(s.p + i, end - i), &seen, rouge, out);
         i = end;
         line_start = true;
     }

@@ -49,5 +49,5 @@ site_markdown(const site *s, gz_str text, gz_buf *html)
         site_cmark(text, CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE, !strcasecmp(m, "CommonMarkGhPages"),
                    html);
     else
-        site_kramdown(text, html);
+        site_kramdown(text, s ? s->rouge : true, html);
 }

@@ -11,8 +11,12 @@
 void site_cmark(gz_str text, int options, bool gfm, gz_buf *html);
 
 /* Jekyll's default converter, kramdown 2.4 with the GFM parser and
- * Jekyll's options, for the documents gazette supports (docs/markdown.md). */
-void site_kramdown(gz_str text, gz_buf *html);
+ * Jekyll's options, for the documents gazette supports (docs/markdown.md).
+ * `rouge`: Rouge is the syntax highlighter (Jekyll's default). */
+void site_kramdown(gz_str text, bool rouge, gz_buf *html);
+
+/* Whether Rouge::Lexer.find knows the language name (rouge_names.c). */
+bool site_rouge_lexer_known(gz_str name);
 
 /* kramdown's smart quotes and typographic symbols over one run of text. */
 void site_kramdown_typography(gz_str text, gz_buf *out);

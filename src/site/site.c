@@ -327,6 +327,12 @@ site_load(const site_options *o, gz_diags *d)
     gz_value pl = site_cfg(s, "permalink");
     s->permalink_style = pl.type == GZ_STRING ? pl.u.s : "date";
     s->markdown = site_cfg_str(s, "markdown", "kramdown");
+    /* kramdown.syntax_highlighter, else highlighter (KramdownParser#setup) */
+    gz_value kd = site_cfg(s, "kramdown");
+    gz_value *sh = kd.type == GZ_HASH ? gz_hash_get(kd.u.h, S("syntax_highlighter")) : NULL;
+    const char *hl = sh && gz_truthy(*sh) ? (sh->type == GZ_STRING ? sh->u.s : "")
+                                          : site_cfg_str(s, "highlighter", "rouge");
+    s->rouge = !strcmp(hl, "rouge");
     gz_value es = site_cfg(s, "excerpt_separator");
     s->excerpt_sep = es.type == GZ_STRING ? es.u.s : "";
     /* markdown_ext: "markdown,mkdown,..." split on commas, stripped */

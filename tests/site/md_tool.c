@@ -16,7 +16,7 @@ main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "-c"))
         site_cmark(gz_buf_str(&in), 1 << 17, true, &out);
     else
-        site_kramdown(gz_buf_str(&in), &out);
+        site_kramdown(gz_buf_str(&in), true, &out);
     fwrite(out.data ? out.data : "", 1, out.len, stdout);
     gz_buf_free(&in);
     gz_buf_free(&out);
