@@ -3,12 +3,7 @@
  * decode; the rest is the document. Every path must return without a
  * crash, a leak or a hang, whatever the bytes.
  *
- * Build and run (from the repository root, after `meson setup build`):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c17 -Isrc \
- *     $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_feed.c \
- *     src/ingest/{charset,clean_html,feed_json,feed_xml,item}.c src/core/{arena,buf,diag,hash,json,number,utf8,value,time,time_format,time_parse,tz}.c \
- *     $(pkg-config --libs libxml-2.0 jansson libutf8proc) -lm -lpthread -o fuzz_feed
- *   ./fuzz_feed -max_total_time=300 -max_len=65536 tests/ingest/fixtures
+ * Run with tests/fuzz/run feed [SECONDS]; the suite replays corpus/feed/.
  */
 #include <stddef.h>
 #include <stdint.h>

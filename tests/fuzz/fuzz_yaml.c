@@ -1,10 +1,7 @@
 /* libFuzzer target: front matter detection and the YAML loader, on any
  * bytes, must not crash, leak, hang or build a value too big to walk.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *       tests/fuzz/fuzz_yaml.c src/core/[a-z]*.c -lyaml -ljansson \
- *       -lutf8proc -lm -lpthread -o fuzz_yaml
- *   ./fuzz_yaml -max_total_time=300 corpus/ */
+ * Run with tests/fuzz/run yaml [SECONDS]; the suite replays corpus/yaml/. */
 #include <stdint.h>
 
 #include "core/frontmatter.h"
