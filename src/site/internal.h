@@ -52,6 +52,9 @@ struct site_doc {
     size_t index;         /* position in coll->docs */
     gz_drop *drop;        /* the document's drop (for posts, pages, docs) */
     const char *inline_body; /* generated pages (feed): the template itself */
+    long page_num, page_total, page_per; /* jekyll-paginate: this page's pager */
+    const site_doc *page_of; /* the pagination template page */
+    gz_hash *pager;       /* paginator, built once posts have drops */
     site_cache content;   /* converted content when read by another render */
     site_cache excerpt;   /* rendered excerpt */
 };
@@ -199,6 +202,12 @@ struct site_render {
 /* The document's converted content (liquid + markdown, no layout). */
 bool site_content(site_render *r, site_doc *doc, gz_str *out);
 bool site_excerpt(site_render *r, site_doc *doc, gz_str *out);
+
+/* ---- paginate.c ---- */
+/* Adds the pages 2..N of jekyll-paginate (before the drops are made). */
+void site_paginate_add(site *s, gz_diags *d);
+/* Builds every paginated page's paginator (after the drops are made). */
+void site_paginate_payload(site *s);
 
 /* ---- feed.c ---- */
 void site_feed_add(site *s);

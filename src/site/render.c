@@ -52,7 +52,7 @@ payload(site_render *r, gz_arena *a)
     gz_hash_set(a, vars, S("site"), gz_drop_value(s->site_drop));
     gz_hash_set(a, vars, S("jekyll"), gz_hash_value(jekyll_vars(a)));
     gz_hash_set(a, vars, S("page"), gz_drop_value(site_doc_drop(s, r->doc)));
-    gz_hash_set(a, vars, S("paginator"), gz_nil());
+    gz_hash_set(a, vars, S("paginator"), r->doc->pager ? gz_hash_value(r->doc->pager) : gz_nil());
     return vars;
 }
 

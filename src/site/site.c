@@ -388,7 +388,9 @@ site_load(const site_options *o, gz_diags *d)
     site_read(s, d);
     if (s->feed)
         site_feed_add(s);
+    site_paginate_add(s, d);
     site_drops_init(s);
+    site_paginate_payload(s);
 
     /* Outputs: pages, static files, then documents of written collections. */
     for (size_t i = 0; i < s->npages; i++)
