@@ -2,6 +2,7 @@
  * feed.xml is a page rendered from jekyll-feed's own template (MIT
  * licensed, reproduced verbatim below), minified as the plugin does it
  * (whitespace after '>' or '}' removed), with the same page data. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "site/internal.h"
@@ -150,41 +151,40 @@ file_exists(site *s, const char *rel)
     return f != NULL;
 }
 
-void
-site_feed_add(site *s)
+static gz_value
+hash_at(gz_value h, const char *key)
+{
+    gz_value *v = h.type == GZ_HASH ? gz_hash_get(h.u.h, gz_str_c(key)) : NULL;
+    return v ? *v : gz_nil();
+}
+
+/* A feed page (PageWithoutAFile) at `path` with jekyll-feed's data. */
+static void
+add_page(site *s, const char *path, const char *minified, gz_value collection,
+         gz_value category, gz_value tags)
 {
     gz_arena *a = s->arena;
-    gz_value feed = site_cfg(s, "feed");
-    const char *path = "/feed.xml";
-    if (feed.type == GZ_HASH) {
-        gz_value *p = gz_hash_get(feed.u.h, gz_str_c("path"));
-        if (p && p->type == GZ_STRING)
-            path = p->u.s;
-    }
-    if (file_exists(s, path[0] == '/' ? path + 1 : path))
-        return;
     site_doc *doc = gz_arena_calloc(a, 1, sizeof *doc);
     doc->kind = SITE_PAGE;
-    const char *rel = path[0] == '/' ? path + 1 : path;
-    doc->relpath = rel;
-    const char *slash = strrchr(rel, '/');
-    doc->name = slash ? slash + 1 : rel;
+    const char *rel = path;
+    while (*rel == '/')
+        rel++;
+    doc->relpath = gz_arena_strndup(a, rel, strlen(rel));
+    const char *slash = strrchr(doc->relpath, '/');
+    doc->name = slash ? slash + 1 : doc->relpath;
     const char *dot = strrchr(doc->name, '.');
     doc->ext = dot ? dot : "";
     doc->output_ext = doc->ext;
-    if (slash) {
-        doc->dir = gz_arena_strndup(a, rel, (size_t)(slash - rel));
-    } else
-        doc->dir = "";
-    doc->inline_body = minify(a);
+    doc->dir = slash ? gz_arena_strndup(a, doc->relpath, (size_t)(slash - doc->relpath)) : "";
+    doc->inline_body = minified;
     doc->body_line = 1;
     doc->data = gz_hash_new(a, 8);
     gz_hash_set(a, doc->data, gz_str_c("layout"), gz_nil());
     gz_hash_set(a, doc->data, gz_str_c("sitemap"), gz_bool(false));
     gz_hash_set(a, doc->data, gz_str_c("xsl"), gz_bool(file_exists(s, "feed.xslt.xml")));
-    gz_hash_set(a, doc->data, gz_str_c("collection"), gz_string("posts", 5));
-    gz_hash_set(a, doc->data, gz_str_c("category"), gz_nil());
-    gz_hash_set(a, doc->data, gz_str_c("tags"), gz_nil());
+    gz_hash_set(a, doc->data, gz_str_c("collection"), collection);
+    gz_hash_set(a, doc->data, gz_str_c("category"), category);
+    gz_hash_set(a, doc->data, gz_str_c("tags"), tags);
     doc->defaults = site_defaults_for(s, doc->relpath, "pages");
     site_doc_url(s, doc);
     if (s->npages == s->cappages) {
@@ -192,6 +192,140 @@ site_feed_add(site *s)
         s->pages = gz_xrealloc(s->pages, s->cappages * sizeof *s->pages);
     }
     s->pages[s->npages++] = doc;
+}
+
+/* [a-zA-Z0-9_]+ (tag feeds are made only for such tags) */
+static bool
+simple_tag(gz_value t)
+{
+    if (t.type != GZ_STRING || !t.len)
+        return false;
+    for (size_t i = 0; i < t.len; i++) {
+        char c = t.u.s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    }
+    return true;
+}
+
+static bool
+contains(const gz_array *list, gz_value v)
+{
+    for (size_t i = 0; list && i < list->len; i++)
+        if (gz_value_equal(list->items[i], v))
+            return true;
+    return false;
+}
+
+/* Tag feeds: `only` (else every tag of the posts, in Jekyll's site.tags
+ * order) minus `except`. */
+static void
+add_tag_feeds(site *s, gz_value tags_cfg, const char *minified)
+{
+    gz_arena *a = s->arena;
+    gz_array *all = gz_array_new(a, 16);
+    for (size_t i = 0; i < s->posts->ndocs; i++) {
+        gz_value *t = gz_hash_get(s->posts->docs[i]->data, gz_str_c("tags"));
+        if (t && t->type == GZ_ARRAY)
+            for (size_t k = 0; k < t->u.a->len; k++)
+                if (!contains(all, t->u.a->items[k]))
+                    gz_array_push(a, all, t->u.a->items[k]);
+    }
+    if (!all->len)
+        return;
+    gz_value only = hash_at(tags_cfg, "only"), except = hash_at(tags_cfg, "except");
+    gz_value tp = hash_at(tags_cfg, "path");
+    const char *tags_path = tp.type == GZ_STRING ? tp.u.s : "/feed/by_tag/";
+    gz_array *pool = only.type == GZ_ARRAY ? only.u.a : all;
+    gz_array *seen = gz_array_new(a, pool->len);
+    for (size_t i = 0; i < pool->len; i++) {
+        gz_value tag = pool->items[i];
+        /* Array#- keeps duplicates' first position only once each */
+        if (contains(seen, tag) || (except.type == GZ_ARRAY && contains(except.u.a, tag)))
+            continue;
+        gz_array_push(a, seen, tag);
+        if (!simple_tag(tag))
+            continue;
+        gz_buf p = GZ_BUF_INIT;
+        gz_buf_printf(&p, "%s%s.xml", tags_path, tag.u.s);
+        if (!file_exists(s, p.data[0] == '/' ? p.data + 1 : p.data))
+            add_page(s, gz_arena_strndup(a, p.data, p.len), minified, gz_string("posts", 5),
+                     gz_nil(), tag);
+        gz_buf_free(&p);
+    }
+}
+
+/* JekyllFeed::Generator#generate: a feed per collection (posts unless
+ * configured otherwise) and per configured category, then tag feeds. */
+void
+site_feed_add(site *s)
+{
+    gz_arena *a = s->arena;
+    gz_value feed = site_cfg(s, "feed");
+    const char *env = getenv("JEKYLL_ENV");
+    if (gz_truthy(hash_at(feed, "disable_in_development")) && (!env || !*env ||
+                                                              !strcmp(env, "development")))
+        return;
+    const char *minified = minify(a);
+    /* collections: an array of names or a hash of name => meta; "posts"
+     * gets the top-level path and categories (normalize_posts_meta) */
+    gz_value cv = hash_at(feed, "collections");
+    gz_hash *colls = gz_hash_new(a, 4);
+    if (cv.type == GZ_ARRAY) {
+        for (size_t i = 0; i < cv.u.a->len; i++)
+            if (cv.u.a->items[i].type == GZ_STRING)
+                gz_hash_set(a, colls, gz_value_str(cv.u.a->items[i]),
+                            gz_hash_value(gz_hash_new(a, 2)));
+    } else if (cv.type == GZ_HASH) {
+        for (size_t i = 0; i < cv.u.h->len; i++)
+            gz_hash_set(a, colls, cv.u.h->entries[i].key, cv.u.h->entries[i].value);
+    }
+    if (!gz_hash_get(colls, gz_str_c("posts")))
+        gz_hash_set(a, colls, gz_str_c("posts"), gz_hash_value(gz_hash_new(a, 2)));
+    for (size_t c = 0; c < colls->len; c++) {
+        gz_str name = colls->entries[c].key;
+        gz_value meta = colls->entries[c].value;
+        gz_value path = hash_at(meta, "path"), cats = hash_at(meta, "categories");
+        bool posts = gz_str_eq_c(name, "posts");
+        if (posts && !gz_truthy(path))
+            path = hash_at(feed, "path");
+        if (posts && !gz_truthy(cats))
+            cats = hash_at(feed, "categories");
+        gz_array *list = gz_array_new(a, 4);
+        if (cats.type == GZ_ARRAY)
+            for (size_t i = 0; i < cats.u.a->len; i++)
+                if (!contains(list, cats.u.a->items[i]))
+                    gz_array_push(a, list, cats.u.a->items[i]);
+        gz_array_push(a, list, gz_nil());
+        gz_value coll = gz_string(name.p, name.len);
+        for (size_t i = 0; i < list->len; i++) {
+            gz_value cat = list->items[i];
+            gz_buf p = GZ_BUF_INIT;
+            if (posts)
+                gz_buf_puts(&p, "/feed");
+            else
+                gz_buf_printf(&p, "/feed/%.*s", (int)name.len, name.p);
+            if (cat.type != GZ_NIL) {
+                gz_buf_putc(&p, '/');
+                if (cat.type == GZ_STRING)
+                    gz_buf_put_str(&p, gz_value_str(cat));
+                else
+                    gz_value_inspect(&p, cat, NULL);
+                gz_buf_puts(&p, ".xml");
+            } else if (path.type == GZ_STRING) {
+                gz_buf_clear(&p);
+                gz_buf_put_str(&p, gz_value_str(path));
+            } else
+                gz_buf_puts(&p, ".xml");
+            if (!file_exists(s, p.data[0] == '/' ? p.data + 1 : p.data))
+                add_page(s, gz_arena_strndup(a, p.data, p.len), minified, coll, cat, gz_nil());
+            gz_buf_free(&p);
+        }
+    }
+    gz_value tags = hash_at(feed, "tags");
+    if (gz_truthy(tags))
+        add_tag_feeds(s, tags, minified);
 }
 
 /* ---- {% feed_meta %} ------------------------------------------------------ */
