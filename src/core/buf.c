@@ -59,14 +59,6 @@ gz_buf_puts(gz_buf *b, const char *s)
 }
 
 void
-gz_buf_putc(gz_buf *b, char c)
-{
-    gz_buf_grow(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
-
-void
 gz_buf_put_str(gz_buf *b, gz_str s)
 {
     gz_buf_put(b, s.p, s.len);

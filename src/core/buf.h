@@ -57,7 +57,6 @@ typedef struct gz_buf {
 void gz_buf_grow(gz_buf *b, size_t extra);
 void gz_buf_put(gz_buf *b, const void *data, size_t len);
 void gz_buf_puts(gz_buf *b, const char *s);
-void gz_buf_putc(gz_buf *b, char c);
 void gz_buf_put_str(gz_buf *b, gz_str s);
 void gz_buf_printf(gz_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -67,6 +66,16 @@ void gz_buf_clear(gz_buf *b);
 void gz_buf_free(gz_buf *b);
 /* Hands the bytes to the caller (free() them); the buffer becomes empty. */
 char *gz_buf_detach(gz_buf *b, size_t *len);
+
+/* Inline: renderers and filters append byte by byte on their hot paths. */
+static inline void
+gz_buf_putc(gz_buf *b, char c)
+{
+    if (b->len + 1 >= b->cap)
+        gz_buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 
 static inline gz_str
 gz_buf_str(const gz_buf *b)
