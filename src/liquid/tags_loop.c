@@ -535,7 +535,8 @@ parse_cycle_values(liq_parser *p, cycle *c, gz_str s)
     }
     c->nvalues = (uint32_t)(vals.len / sizeof(liq_expr *));
     c->values = gz_arena_alloc(p->arena, vals.len + 1);
-    memcpy(c->values, vals.data, vals.len);
+    if (vals.len)
+        memcpy(c->values, vals.data, vals.len);
     gz_buf_free(&vals);
 }
 

@@ -282,6 +282,8 @@ test_lax_tolerance(void)
     CHECK_STR(render("{% case a %}{% when 1 %}1{% else %}e{% when 2, 1 %}2{% endcase %}",
                      "{\"a\":1}"),
               "12");
+    /* found by fuzzing: a cycle whose values are all empty */
+    CHECK_STR(render("{% cycle ':',%}{% cycle ',' %}", NULL), ":");
     /* strict mode rejects what lax reads */
     result r = run_with("{{ 'a' @ }}", NULL, LIQ_STRICT, NULL, false, NULL);
     CHECK_STR(r.message, "Liquid syntax error (line 1): Unexpected character @ in "
