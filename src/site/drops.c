@@ -77,15 +77,21 @@ page_dir(gz_drop_env *env, const site_doc *doc)
 static gz_value
 doc_id(gz_drop_env *env, const site_doc *doc)
 {
-    /* File.join(File.dirname(url), (data["slug"] || basename_without_ext)) */
+    /* File.join(File.dirname(url), (data["slug"] || basename_without_ext));
+     * File.dirname ignores trailing slashes: dirname("/a/b/") is "/a" */
     gz_buf b = GZ_BUF_INIT;
-    const char *sl = strrchr(doc->url, '/');
-    size_t k = sl ? (size_t)(sl - doc->url) : 0;
-    if (k == 0)
-        gz_buf_putc(&b, '/');
+    size_t n = strlen(doc->url);
+    while (n > 1 && doc->url[n - 1] == '/')
+        n--;
+    while (n > 0 && doc->url[n - 1] != '/')
+        n--;
+    while (n > 1 && doc->url[n - 1] == '/')
+        n--;
+    if (n == 0)
+        gz_buf_putc(&b, '.');
     else
-        gz_buf_put(&b, doc->url, k);
-    if (b.len > 1 || b.data[0] != '/')
+        gz_buf_put(&b, doc->url, n);
+    if (b.data[b.len - 1] != '/')
         gz_buf_putc(&b, '/');
     gz_value slug = site_data_get(doc, "slug");
     if (slug.type == GZ_STRING)

@@ -477,7 +477,7 @@ sanitize_filename(gz_buf *out, const char *name)
     bool in_space = false;
     for (const char *p = name; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        bool word = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= '0' && c <= '9') || c == '_';
         if (c == ' ' || c == '\t' || c == '\n') {
             if (!in_space)
