@@ -53,6 +53,10 @@ payload(site_render *r, gz_arena *a)
     gz_hash_set(a, vars, S("jekyll"), gz_hash_value(jekyll_vars(a)));
     gz_hash_set(a, vars, S("page"), gz_drop_value(site_doc_drop(s, r->doc)));
     gz_hash_set(a, vars, S("paginator"), r->doc->pager ? gz_hash_value(r->doc->pager) : gz_nil());
+    /* assign_highlighter_options!: the Markdown converter's "\n" */
+    gz_value nl = r->doc->markdown ? gz_string("\n", 1) : gz_nil();
+    gz_hash_set(a, vars, S("highlighter_prefix"), nl);
+    gz_hash_set(a, vars, S("highlighter_suffix"), nl);
     return vars;
 }
 
