@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "core/value.h"
 #include "liquid/liquid.h"
+#include "site/markdown.h"
 #include "site/site.h"
 
 typedef enum site_kind {
@@ -95,6 +96,7 @@ struct site {
     const char *permalink_style; /* config "permalink" as given */
     const char *markdown;        /* "kramdown", "CommonMark", ... */
     bool rouge;                  /* kramdown highlights code with Rouge */
+    site_commonmark_opts commonmark; /* markdown: CommonMark */
     const char *excerpt_sep;
     gz_str md_exts[16];
     size_t nmd_exts;

@@ -45,9 +45,10 @@ void
 site_markdown(const site *s, gz_str text, gz_buf *html)
 {
     const char *m = s ? s->markdown : "kramdown";
-    if (!strcasecmp(m, "CommonMark") || !strcasecmp(m, "CommonMarkGhPages"))
-        site_cmark(text, CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE, !strcasecmp(m, "CommonMarkGhPages"),
-                   html);
+    if (!strcasecmp(m, "CommonMark"))
+        site_commonmark(&s->commonmark, text, html);
+    else if (!strcasecmp(m, "CommonMarkGhPages"))
+        site_cmark(text, CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE, true, html);
     else
         site_kramdown(text, s ? s->rouge : true, html);
 }

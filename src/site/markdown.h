@@ -10,6 +10,21 @@
  * table, strikethrough and autolink extensions. */
 void site_cmark(gz_str text, int options, bool gfm, gz_buf *html);
 
+/* jekyll-commonmark's configuration: commonmarker's parse and render
+ * options (CMARK_OPT_* bits) and the extensions to attach. */
+typedef struct site_commonmark_opts {
+    int parse, render;
+    const char *exts[8];
+    size_t nexts;
+} site_commonmark_opts;
+
+/* Adds an option name of `commonmark.options` ("SMART", "unsafe", ...). */
+void site_commonmark_option(site_commonmark_opts *o, gz_str name);
+/* Adds an extension name of `commonmark.extensions` ("table", ...). */
+void site_commonmark_extension(site_commonmark_opts *o, gz_str name);
+/* `markdown: CommonMark` as jekyll-commonmark 1.4 writes it. */
+void site_commonmark(const site_commonmark_opts *o, gz_str text, gz_buf *html);
+
 /* Jekyll's default converter, kramdown 2.4 with the GFM parser and
  * Jekyll's options, for the documents gazette supports (docs/markdown.md).
  * `rouge`: Rouge is the syntax highlighter (Jekyll's default). */

@@ -333,6 +333,18 @@ site_load(const site_options *o, gz_diags *d)
     const char *hl = sh && gz_truthy(*sh) ? (sh->type == GZ_STRING ? sh->u.s : "")
                                           : site_cfg_str(s, "highlighter", "rouge");
     s->rouge = !strcmp(hl, "rouge");
+    gz_value cm = site_cfg(s, "commonmark");
+    const char *lists[] = { "options", "extensions" };
+    for (int k = 0; k < 2; k++) {
+        gz_value *l = cm.type == GZ_HASH ? gz_hash_get(cm.u.h, S(lists[k])) : NULL;
+        for (size_t i = 0; l && l->type == GZ_ARRAY && i < l->u.a->len; i++)
+            if (l->u.a->items[i].type == GZ_STRING) {
+                if (k == 0)
+                    site_commonmark_option(&s->commonmark, gz_value_str(l->u.a->items[i]));
+                else
+                    site_commonmark_extension(&s->commonmark, gz_value_str(l->u.a->items[i]));
+            }
+    }
     gz_value es = site_cfg(s, "excerpt_separator");
     s->excerpt_sep = es.type == GZ_STRING ? es.u.s : "";
     /* markdown_ext: "markdown,mkdown,..." split on commas, stripped */
