@@ -155,4 +155,11 @@ LIQ_FILTER(strip_html);
 LIQ_FILTER(url_decode);
 LIQ_FILTER(url_encode);
 
+/* jekyll_filters_url.c */
+LIQ_FILTER(absolute_url);
+LIQ_FILTER(cgi_escape);
+LIQ_FILTER(relative_url);
+LIQ_FILTER(strip_index);
+LIQ_FILTER(uri_escape);
+
 #endif

@@ -68,7 +68,20 @@ static const liq_filter_def standard_filters[] = {
     F(where, 1, 2),
 };
 
+#define J(name, min, max) { #name, liq_filter_##name, min, max, true }
+
+/* Jekyll 4.3's filters (Jekyll::Filters and its modules), which also
+ * replace Liquid's where and sort. */
+static const liq_filter_def jekyll_filters[] = {
+    J(absolute_url, 0, 0),
+    J(cgi_escape, 0, 0),
+    J(relative_url, 0, 0),
+    J(strip_index, 0, 0),
+    J(uri_escape, 0, 0),
+};
+
 #undef F
+#undef J
 
 static const liq_filter_def *
 search(const liq_filter_def *table, size_t n, gz_str name)
@@ -97,6 +110,8 @@ search(const liq_filter_def *table, size_t n, gz_str name)
 const liq_filter_def *
 liq_filter_find(gz_str name, bool jekyll)
 {
-    (void)jekyll;
-    return search(standard_filters, COUNT(standard_filters), name);
+    const liq_filter_def *def = NULL;
+    if (jekyll)
+        def = search(jekyll_filters, COUNT(jekyll_filters), name);
+    return def ? def : search(standard_filters, COUNT(standard_filters), name);
 }
