@@ -141,11 +141,11 @@ render_include(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         return false;
     if (!gz_truthy(name))
         return liq_render_error(ctx, "Argument error in tag 'include' - Illegal template name");
-    if (name.type != GZ_STRING) /* Ruby fails on name.split('/') */
-        return liq_render_error(ctx, "internal");
     const liq_template *t;
-    if (!liq_load_partial(ctx, gz_value_str(name), &t))
+    if (!liq_load_partial(ctx, gz_value_str(liq_ctx_string(ctx, name)), &t))
         return false;
+    if (name.type != GZ_STRING) /* Ruby then fails on name.split('/') */
+        return liq_render_error(ctx, "internal");
     gz_str as = item_name(pt, gz_value_str(name));
     if (pt->variable) {
         if (!liq_eval(ctx, pt->variable, &item))
