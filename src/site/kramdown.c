@@ -723,8 +723,15 @@ typography(cmark_node *root)
 
 /* convert_codespan: kramdown escapes & < > only (cmark also "); with
  * Rouge the span is highlighted as plain text and classed. */
+typedef struct strings {
+    char **v;
+    size_t n, cap;
+} strings;
+
+/* The HTML_INLINE nodes code_spans makes keep the code's text as their
+ * user data (for header ids); `keep` owns those copies. */
 static void
-code_spans(cmark_node *root, bool rouge)
+code_spans(cmark_node *root, bool rouge, strings *keep)
 {
     cmark_iter *it = cmark_iter_new(root);
     cmark_event_type ev;
@@ -750,6 +757,12 @@ code_spans(cmark_node *root, bool rouge)
         gz_buf_puts(&html, "</code>");
         cmark_node *h = cmark_node_new(CMARK_NODE_HTML_INLINE);
         cmark_node_set_literal(h, html.data);
+        if (keep->n == keep->cap) {
+            keep->cap = keep->cap ? keep->cap * 2 : 16;
+            keep->v = gz_xrealloc(keep->v, keep->cap * sizeof *keep->v);
+        }
+        keep->v[keep->n] = gz_xstrndup(lit ? lit : "", lit ? strlen(lit) : 0);
+        cmark_node_set_user_data(h, keep->v[keep->n++]);
         cmark_node_insert_before(codes[k], h);
         cmark_node_free(codes[k]);
     }
@@ -769,6 +782,8 @@ text_content(cmark_node *root, gz_buf *out)
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
             gz_buf_puts(out, cmark_node_get_literal(n));
+        else if (t == CMARK_NODE_HTML_INLINE && cmark_node_get_user_data(n))
+            gz_buf_puts(out, cmark_node_get_user_data(n)); /* a code span */
         else if (t == CMARK_NODE_SOFTBREAK)
             gz_buf_putc(out, '\n');
     }
@@ -918,6 +933,90 @@ inline_html(ctx *c, cmark_node *n, size_t open_len, size_t close_len, gz_buf *ou
 
 static void block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *out);
 
+/* The HTML of a node's inline children. */
+static void
+inline_children(ctx *c, cmark_node *n, gz_buf *out)
+{
+    for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k)) {
+        char *html = cmark_render_html(k, c->opts, cmark_parser_get_syntax_extensions(c->p));
+        gz_buf_puts(out, html);
+        cmark_get_default_mem_allocator()->free(html);
+    }
+}
+
+/* kramdown's table: thead/tbody/tr/cells each on their own line, indented
+ * by two more per level, alignment as a style. */
+static void
+table(ctx *c, cmark_node *n, int indent, gz_buf *out)
+{
+    uint8_t *aligns = cmark_gfm_extensions_get_table_alignments(n);
+    bool in_body = false;
+    indent_to(out, indent);
+    gz_buf_puts(out, "<table>\n");
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
+        bool head = !strcmp(cmark_node_get_type_string(row), "table_header") ||
+                    cmark_gfm_extensions_get_table_row_is_header(row);
+        if (head) {
+            indent_to(out, indent + 2);
+            gz_buf_puts(out, "<thead>\n");
+        } else if (!in_body) {
+            in_body = true;
+            indent_to(out, indent + 2);
+            gz_buf_puts(out, "<tbody>\n");
+        }
+        indent_to(out, indent + 4);
+        gz_buf_puts(out, "<tr>\n");
+        int col = 0;
+        for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
+            uint8_t al = aligns ? aligns[col++] : 0;
+            indent_to(out, indent + 6);
+            gz_buf_puts(out, head ? "<th" : "<td");
+            gz_buf_puts(out, al == 'l'   ? " style=\"text-align: left\">"
+                             : al == 'c' ? " style=\"text-align: center\">"
+                             : al == 'r' ? " style=\"text-align: right\">"
+                                         : ">");
+            inline_children(c, cell, out);
+            gz_buf_puts(out, head ? "</th>\n" : "</td>\n");
+        }
+        indent_to(out, indent + 4);
+        gz_buf_puts(out, "</tr>\n");
+        if (head) {
+            indent_to(out, indent + 2);
+            gz_buf_puts(out, "</thead>\n");
+        }
+    }
+    if (in_body) {
+        indent_to(out, indent + 2);
+        gz_buf_puts(out, "</tbody>\n");
+    }
+    indent_to(out, indent);
+    gz_buf_puts(out, "</table>\n");
+}
+
+/* GFM task items: the checkbox kramdown writes goes first into the
+ * item's paragraph. True when the list has one. */
+static bool
+task_boxes(cmark_node *list)
+{
+    bool any = false;
+    for (cmark_node *it = cmark_node_first_child(list); it; it = cmark_node_next(it)) {
+        if (strcmp(cmark_node_get_type_string(it), "tasklist"))
+            continue;
+        any = true;
+        cmark_node *para = cmark_node_first_child(it);
+        if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+            continue;
+        cmark_node *box = cmark_node_new(CMARK_NODE_HTML_INLINE);
+        cmark_node_set_literal(box, cmark_gfm_extensions_get_tasklist_item_checked(it)
+                                        ? "<input type=\"checkbox\" class=\"task-list-item-checkbox\" "
+                                          "disabled=\"disabled\" checked=\"checked\" />"
+                                        : "<input type=\"checkbox\" class=\"task-list-item-checkbox\" "
+                                          "disabled=\"disabled\" />");
+        cmark_node_prepend_child(para, box);
+    }
+    return any;
+}
+
 /* Children of a container, one "\n" for each run of blank lines between
  * them (kramdown's :blank elements). */
 static void
@@ -1002,11 +1101,15 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
     case CMARK_NODE_LIST: {
         const char *tag = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? "ol" : "ul";
         bool tight = cmark_node_get_list_tight(n);
+        bool tasks = task_boxes(n);
         indent_to(out, indent);
-        gz_buf_printf(out, "<%s>\n", tag);
+        gz_buf_printf(out, tasks ? "<%s class=\"task-list\">\n" : "<%s>\n", tag);
+        bool seen_task = false;
         for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
             indent_to(out, indent + 2);
-            gz_buf_puts(out, "<li>");
+            /* GFM parser: every item from the first task item on is classed */
+            seen_task = seen_task || !strcmp(cmark_node_get_type_string(it), "tasklist");
+            gz_buf_puts(out, seen_task ? "<li class=\"task-list-item\">" : "<li>");
             cmark_node *first = cmark_node_first_child(it);
             if (!first) {
             } else if (tight && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) {
@@ -1058,6 +1161,10 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
         gz_buf_puts(out, "<hr />\n");
         return;
     default: {
+        if (!strcmp(cmark_node_get_type_string(n), "table")) {
+            table(c, n, indent, out);
+            return;
+        }
         char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
         gz_buf_puts(out, html);
         cmark_get_default_mem_allocator()->free(html);
@@ -1073,8 +1180,8 @@ chunk(gz_str md, ids *seen, bool rouge, gz_buf *out)
     int opts = CMARK_OPT_UNSAFE;
     cmark_parser *p = cmark_parser_new(opts);
     /* kramdown's GFM parser links no bare URLs: no autolink extension */
-    const char *exts[] = { "table", "strikethrough" };
-    for (int i = 0; i < 2; i++) {
+    const char *exts[] = { "table", "strikethrough", "tasklist" };
+    for (int i = 0; i < 3; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e)
             cmark_parser_attach_syntax_extension(p, e);
@@ -1082,7 +1189,8 @@ chunk(gz_str md, ids *seen, bool rouge, gz_buf *out)
     cmark_parser_feed(p, md.p, md.len);
     cmark_node *doc = cmark_parser_finish(p);
     typography(doc);
-    code_spans(doc, rouge);
+    strings codes = { 0 };
+    code_spans(doc, rouge, &codes);
     int nlines = 1;
     for (size_t i = 0; i < md.len; i++)
         nlines += md.p[i] == '\n';
@@ -1106,6 +1214,9 @@ chunk(gz_str md, ids *seen, bool rouge, gz_buf *out)
     children(&c, doc, 0, 0, false, out);
     free(blank);
     free(line_at);
+    for (size_t k = 0; k < codes.n; k++)
+        free(codes.v[k]);
+    free(codes.v);
     cmark_node_free(doc);
     cmark_parser_free(p);
 }
