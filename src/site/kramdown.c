@@ -1174,7 +1174,7 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
 }
 
 static void
-chunk(gz_str md, ids *seen, bool rouge, gz_buf *out)
+chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out)
 {
     pthread_once(&ext_once, ext_init);
     int opts = CMARK_OPT_UNSAFE;
@@ -1211,7 +1211,7 @@ chunk(gz_str md, ids *seen, bool rouge, gz_buf *out)
     }
     ctx c = { .seen = seen, .p = p, .opts = opts, .blank = blank, .nlines = nlines,
               .md = md, .line_at = line_at, .rouge = rouge };
-    children(&c, doc, 0, 0, false, out);
+    children(&c, doc, indent, 0, false, out);
     free(blank);
     free(line_at);
     for (size_t k = 0; k < codes.n; k++)
@@ -1261,10 +1261,11 @@ fence_line(gz_str line, char *ch, size_t *len)
     return true;
 }
 
-void
-site_kramdown(gz_str s, bool rouge, gz_buf *out)
+/* The block loop over a whole text: blank lines, block HTML, and the
+ * Markdown between them in cmark chunks, blocks indented by `indent`. */
+static void
+convert(gz_str s, bool rouge, int indent, ids *seen, gz_buf *out)
 {
-    ids seen = { 0 };
     size_t i = 0;
     bool line_start = true;
     while (i < s.len) {
@@ -1352,10 +1353,67 @@ site_kramdown(gz_str s, bool rouge, gz_buf *out)
             else
                 break;
         }
-        chunk(gz_str_n(s.p + i, end - i), &seen, rouge, out);
+        chunk(gz_str_n(s.p + i, end - i), seen, rouge, indent, out);
         i = end;
         line_start = true;
     }
+}
+
+/* footnote_content: the notes in order of first use, each converted at
+ * indent 6 with its back links (kramdown's &#8617;, nbsp-separated) at
+ * the end of its last paragraph, or in a paragraph of their own. */
+static void
+write_notes(site_kd_notes *notes, bool rouge, ids *seen, gz_buf *out)
+{
+    gz_buf_puts(out, "<div class=\"footnotes\" role=\"doc-endnotes\">\n  <ol>\n");
+    for (int number = 1; number <= notes->used; number++) {
+        site_kd_note *n = NULL;
+        for (size_t k = 0; k < notes->len && !n; k++)
+            if (notes->v[k].number == number)
+                n = &notes->v[k];
+        if (!n)
+            continue;
+        const char *name = n->label.data;
+        gz_buf body = GZ_BUF_INIT, links = GZ_BUF_INIT;
+        convert(gz_buf_str(&n->content), rouge, 6, seen, &body);
+        bool para = body.len >= 5 && !memcmp(body.data + body.len - 5, "</p>\n", 5);
+        gz_buf_printf(&links, "%s<a href=\"#fnref:%s\" class=\"reversefootnote\" "
+                              "role=\"doc-backlink\">&#8617;</a>",
+                      para ? "\xC2\xA0" : "", name);
+        for (int r = 1; r <= n->repeats; r++)
+            gz_buf_printf(&links, "\xC2\xA0<a href=\"#fnref:%s:%d\" class=\"reversefootnote\" "
+                                  "role=\"doc-backlink\">&#8617;<sup>%d</sup></a>",
+                          name, r, r + 1);
+        gz_buf_printf(out, "    <li id=\"fn:%s\" role=\"doc-endnote\">\n", name);
+        if (para) {
+            gz_buf_put(out, body.data, body.len - 5);
+            gz_buf_put_str(out, gz_buf_str(&links));
+            gz_buf_puts(out, "</p>\n");
+        } else {
+            gz_buf_put_str(out, gz_buf_str(&body));
+            gz_buf_puts(out, "      <p>");
+            gz_buf_put_str(out, gz_buf_str(&links));
+            gz_buf_puts(out, "</p>\n");
+        }
+        gz_buf_puts(out, "    </li>\n");
+        gz_buf_free(&body);
+        gz_buf_free(&links);
+    }
+    gz_buf_puts(out, "  </ol>\n</div>\n");
+}
+
+void
+site_kramdown(gz_str s, bool rouge, gz_buf *out)
+{
+    ids seen = { 0 };
+    site_kd_notes notes = { 0 };
+    gz_buf text = GZ_BUF_INIT;
+    bool has_notes = site_kd_notes_extract(s, &text, &notes);
+    convert(has_notes ? gz_buf_str(&text) : s, rouge, 0, &seen, out);
+    if (has_notes && notes.used)
+        write_notes(&notes, rouge, &seen, out);
+    site_kd_notes_free(&notes);
+    gz_buf_free(&text);
     for (size_t k = 0; k < seen.n; k++)
         free(seen.names[k]);
     free(seen.names);

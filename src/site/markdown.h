@@ -33,6 +33,24 @@ void site_kramdown(gz_str text, bool rouge, gz_buf *html);
 /* Whether Rouge::Lexer.find knows the language name (rouge_names.c). */
 bool site_rouge_lexer_known(gz_str name);
 
+/* kramdown's footnotes (kramdown_notes.c). */
+typedef struct site_kd_note {
+    gz_buf label;   /* the [^label] */
+    gz_buf content; /* the definition's Markdown, de-indented */
+    int number;     /* 1.. in order of first use; 0 = never used */
+    int repeats;    /* uses after the first */
+} site_kd_note;
+typedef struct site_kd_notes {
+    site_kd_note *v;
+    size_t len, cap;
+    int used;
+} site_kd_notes;
+/* Takes the definitions out of `s` and writes the rest to `out` with the
+ * markers as kramdown's HTML. False (and `out` untouched) when `s` has
+ * no footnote definitions. */
+bool site_kd_notes_extract(gz_str s, gz_buf *out, site_kd_notes *notes);
+void site_kd_notes_free(site_kd_notes *notes);
+
 /* kramdown's smart quotes and typographic symbols over one run of text. */
 void site_kramdown_typography(gz_str text, gz_buf *out);
 
