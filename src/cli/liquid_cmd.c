@@ -160,7 +160,7 @@ cli_liquid(int argc, char **argv)
     if (!t)
         goto done;
     gz_drop_env env = { arena, NULL };
-    liq_render_options ropts = { &env, true };
+    liq_render_options ropts = { .env = &env, .errors_fatal = true };
     if (!liq_render(t, data.type == GZ_HASH ? data.u.h : NULL, &ropts, &out, &diags))
         goto done;
     fwrite(out.data ? out.data : "", 1, out.len, stdout);

@@ -48,6 +48,19 @@ liq_engine_setup_ctx(const liq_engine *e, liq_ctx *ctx)
     ctx->site = e->opts.site;
 }
 
+const liq_site_hooks *
+liq_engine_site(const liq_engine *e)
+{
+    return e->opts.site;
+}
+
+void
+liq_engine_limits(const liq_engine *e, liq_budget *budget)
+{
+    budget->step_limit = e->opts.step_limit;
+    budget->memory_limit = e->opts.memory_limit;
+}
+
 static liq_template *
 parse(liq_engine *e, gz_str source, const char *name, gz_diags *diags, liq_parser *p)
 {

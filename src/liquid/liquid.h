@@ -11,6 +11,7 @@
 #define LIQ_LIQUID_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -77,6 +78,13 @@ typedef struct liq_options {
     liq_loader loader;         /* partials; zero = none available */
     const liq_site_hooks *site; /* NULL outside a site */
     bool jekyll;               /* enable Jekyll's filters and tags */
+    /* Limits on each render, for untrusted templates (0 = none, as in
+     * Jekyll): nodes rendered (each loop iteration counts too), and bytes
+     * the render allocates plus bytes of output. Exceeding one stops the
+     * render with Ruby's "Memory limits exceeded", even without
+     * errors_fatal. */
+    uint64_t step_limit;
+    size_t memory_limit;
 } liq_options;
 
 liq_engine *liq_engine_new(const liq_options *opts);

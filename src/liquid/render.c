@@ -68,7 +68,7 @@ node_failed(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         e->column = node->column;
         e->file = ctx->t->name;
     }
-    if (ctx->errors_fatal)
+    if (ctx->errors_fatal || e->abort)
         return false;
     if (node->kind == LIQ_N_OUTPUT || !node->blank)
         format_error(e, out);
@@ -78,12 +78,32 @@ node_failed(liq_ctx *ctx, const liq_node *node, gz_buf *out)
 
 /* ---- bodies ----------------------------------------------------------- */
 
+/* Counts one step (a body, a node) against the render's limits. */
+static bool
+spend(liq_ctx *ctx, const gz_buf *out)
+{
+    liq_budget *b = ctx->budget;
+    if ((b->step_limit && ++b->steps > b->step_limit) ||
+        (b->memory_limit &&
+         gz_arena_bytes(b->arena) - b->memory_base + out->len > b->memory_limit)) {
+        liq_render_error(ctx, "Memory limits exceeded");
+        ctx->err->abort = true;
+        return false;
+    }
+    return true;
+}
+
 bool
 liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out)
 {
+    bool limited = ctx->budget->step_limit || ctx->budget->memory_limit;
+    if (limited && !spend(ctx, out))
+        return false;
     for (uint32_t i = 0; i < body->len; i++) {
         const liq_node *node = &body->nodes[i];
         bool ok;
+        if (limited && !spend(ctx, out))
+            return false;
         switch (node->kind) {
         case LIQ_N_TEXT:
             gz_buf_put(out, node->u.text.p, node->u.text.len);
@@ -228,7 +248,8 @@ liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz_
 /* ---- rendering a template --------------------------------------------- */
 
 void
-liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_error *err)
+liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_error *err,
+             liq_budget *budget)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->t = t;
@@ -238,6 +259,7 @@ liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_error *e
     ctx->forloop = gz_nil();
     ctx->ifchanged = gz_nil();
     ctx->err = err;
+    ctx->budget = budget;
     liq_engine_setup_ctx(t->engine, ctx);
 }
 
@@ -251,8 +273,12 @@ liq_render(const liq_template *t, gz_hash *vars, const liq_render_options *opts,
         env = &own;
     }
     liq_error err = { 0 };
+    liq_budget budget = { 0 };
+    liq_engine_limits(t->engine, &budget);
+    budget.arena = env->arena;
+    budget.memory_base = gz_arena_bytes(env->arena);
     liq_ctx ctx;
-    liq_ctx_init(&ctx, t, env, &err);
+    liq_ctx_init(&ctx, t, env, &err, &budget);
     ctx.vars = vars;
     ctx.errors_fatal = opts && opts->errors_fatal;
     gz_buf_grow(out, 0);

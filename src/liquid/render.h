@@ -17,7 +17,16 @@ typedef struct liq_error {
     int line, column;
     const char *file;  /* template name, may be NULL */
     gz_buf message;    /* without the "Liquid error (...): " prefix */
+    bool abort;        /* a resource limit: stops the render in any mode */
 } liq_error;
+
+/* What a render may still spend (liq_render_options' limits), shared by
+ * a render and its partials' renders. */
+typedef struct liq_budget {
+    uint64_t steps, step_limit;
+    const gz_arena *arena;
+    size_t memory_base, memory_limit;
+} liq_budget;
 
 /* Registers (Ruby's context.registers): state tags keep across a render
  * (include shares them; a {% render %} partial starts with none). */
@@ -50,6 +59,7 @@ struct liq_ctx {
     int include_disabled; /* inside {% render %}: include is an error */
 
     liq_error *err;
+    liq_budget *budget;
 };
 
 /* Raises a render error "Liquid error: <message>" (Ruby's wording, e.g.
@@ -86,9 +96,13 @@ bool liq_ctx_to_integer(liq_ctx *ctx, gz_value v, int64_t *out);
 bool liq_load_partial(liq_ctx *ctx, gz_str name, const liq_template **out);
 
 /* Sets up a context to render t (its engine's mode and hooks). */
-void liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_error *err);
-/* engine.c: copies the engine's options into a new context. */
+void liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_error *err,
+                  liq_budget *budget);
+/* engine.c: copies the engine's mode and site hooks into a context; the
+ * site hooks alone; the limits into a render's budget. */
 void liq_engine_setup_ctx(const liq_engine *e, liq_ctx *ctx);
+const liq_site_hooks *liq_engine_site(const liq_engine *e);
+void liq_engine_limits(const liq_engine *e, liq_budget *budget);
 
 /* A forloop object (Liquid::ForloopDrop) for `length` items; next moves
  * it to the following item. */

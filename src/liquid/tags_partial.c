@@ -179,7 +179,7 @@ render_isolated(liq_ctx *ctx, const partial *pt, const liq_template *t, gz_str a
     if (ctx->depth_base + ctx->nscopes > LIQ_MAX_DEPTH)
         return liq_render_error(ctx, "Nesting too deep");
     liq_ctx sub;
-    liq_ctx_init(&sub, t, ctx->env, ctx->err);
+    liq_ctx_init(&sub, t, ctx->env, ctx->err, ctx->budget);
     sub.errors_fatal = ctx->errors_fatal;
     sub.depth_base = ctx->depth_base + 1;
     sub.include_disabled = ctx->include_disabled + 1;

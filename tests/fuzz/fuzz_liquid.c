@@ -57,8 +57,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gz_json_parse(data_arena, gz_str_n(context_json, sizeof context_json - 1), &ctx, &err);
 
     for (int mode = 0; mode < 2; mode++) {
+        /* templates may loop or recurse without end (a render in a loop
+         * rendering itself is exponential): bound each render's work */
         liq_options opts = { .mode = mode ? LIQ_STRICT : LIQ_LAX, .loader = { load, &p },
-                             .jekyll = true };
+                             .jekyll = true,
+                             .step_limit = 200000, .memory_limit = 64 << 20 };
         liq_engine *e = liq_engine_new(&opts);
         gz_diags diags = { 0 };
         liq_template *t = liq_parse(e, gz_str_n(text, tlen), "fuzz", &diags);

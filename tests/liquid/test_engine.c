@@ -62,7 +62,7 @@ run_with(const char *tpl, const char *json, liq_mode mode, const char *const *pa
     if (t) {
         gz_buf out = GZ_BUF_INIT;
         gz_drop_env env = { arena, NULL };
-        liq_render_options ro = { &env, fatal };
+        liq_render_options ro = { .env = &env, .errors_fatal = fatal };
         r.ok = liq_render(t, data.type == GZ_HASH ? data.u.h : NULL, &ro, &out, &diags);
         r.out = strdup(out.data ? out.data : "");
         gz_buf_free(&out);
@@ -251,6 +251,39 @@ test_recursive_partials(void)
     result_free(&r);
 }
 
+/* Resource limits (gazette's; Ruby has them off by default too): work
+ * that would never end stops with Ruby's "Memory limits exceeded". */
+static void
+test_limits(void)
+{
+    static const char *const partials[] = {
+        "p", "{% for x in (1..3) %}{% render 'p' %}{% endfor %}", NULL,
+    };
+    liq_options opts = { .loader = { load_from_list, (void *)partials },
+                         .step_limit = 1000000, .memory_limit = 16 << 20 };
+    const char *tpls[] = {
+        "{% render 'p' %}",
+        "{% for i in (1..1000000000000) %}{% endfor %}",
+        "{% assign s = 'xx' %}{% for i in (1..100) %}{% assign s = s | append: s %}{% endfor %}",
+    };
+    for (size_t i = 0; i < sizeof tpls / sizeof tpls[0]; i++) {
+        liq_engine *e = liq_engine_new(&opts);
+        gz_diags diags = { 0 };
+        liq_template *t = liq_parse(e, gz_str_c(tpls[i]), NULL, &diags);
+        gz_arena *a = gz_arena_new();
+        gz_drop_env env = { a, NULL };
+        liq_render_options ro = { .env = &env };
+        gz_buf out = GZ_BUF_INIT;
+        CHECK(t && !liq_render(t, NULL, &ro, &out, &diags));
+        CHECK(diags.len && strstr(diags.items[diags.len - 1].message, "Memory limits exceeded"));
+        gz_buf_free(&out);
+        gz_arena_free(a);
+        liq_template_free(t);
+        gz_diags_free(&diags);
+        liq_engine_free(e);
+    }
+}
+
 static void
 test_whitespace_control(void)
 {
@@ -336,7 +369,7 @@ test_drops(void)
     gz_hash_set(a, vars, GZ_STR("l"), gz_drop_new(a, &list_class, NULL));
     gz_buf out = GZ_BUF_INIT;
     gz_drop_env env = { a, NULL };
-    liq_render_options ro = { &env, true };
+    liq_render_options ro = { .env = &env, .errors_fatal = true };
     CHECK(t && liq_render(t, vars, &ro, &out, &diags));
     CHECK_STR(out.data, "posts:0,10,20,3 0 20 10 20");
     gz_buf_free(&out);
@@ -363,7 +396,7 @@ render_many(void *arg)
         gz_hash_set(a, vars, GZ_STR("n"), gz_int(i));
         gz_buf out = GZ_BUF_INIT, want = GZ_BUF_INIT;
         gz_drop_env env = { a, NULL };
-        liq_render_options ro = { &env, true };
+        liq_render_options ro = { .env = &env, .errors_fatal = true };
         gz_diags diags = { 0 };
         liq_render(j->t, vars, &ro, &out, &diags);
         gz_buf_printf(&want, "%d:[%d]abab", i, i);
@@ -447,6 +480,7 @@ main(void)
     test_render_errors();
     test_nesting();
     test_recursive_partials();
+    test_limits();
     test_whitespace_control();
     test_lax_tolerance();
     test_drops();
