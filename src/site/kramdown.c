@@ -932,6 +932,77 @@ inline_html(ctx *c, cmark_node *n, size_t open_len, size_t close_len, gz_buf *ou
 }
 
 static void block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *out);
+static void chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out);
+
+/* DEFINITION_LIST_START ^ {0,3}:[\t ]: the offset of the definition's
+ * text, or 0. */
+static size_t
+definition_start(gz_str line)
+{
+    size_t i = 0;
+    while (i < line.len && i < 3 && line.p[i] == ' ')
+        i++;
+    if (i + 1 < line.len && line.p[i] == ':' && (line.p[i + 1] == ' ' || line.p[i + 1] == '\t'))
+        return i + 2;
+    return 0;
+}
+
+/* One term or definition: its text converted as a paragraph, unwrapped. */
+static void
+dl_item(ctx *c, const char *tag, gz_str text, int indent, gz_buf *out)
+{
+    gz_buf html = GZ_BUF_INIT;
+    chunk(text, c->seen, c->rouge, 0, &html);
+    gz_str h = gz_buf_str(&html);
+    if (h.len >= 8 && !memcmp(h.p, "<p>", 3) && !memcmp(h.p + h.len - 5, "</p>\n", 5)) {
+        h.p += 3;
+        h.len -= 8;
+    }
+    indent_to(out, indent + 2);
+    gz_buf_printf(out, "<%s>", tag);
+    gz_buf_put_str(out, h);
+    gz_buf_printf(out, "</%s>\n", tag);
+    gz_buf_free(&html);
+}
+
+/* kramdown's definition list: a paragraph whose later lines start with
+ * ": " is its terms (one per line) and definitions (with their lazy
+ * continuation lines). False when the paragraph is not one. */
+static bool
+definition_list(ctx *c, cmark_node *n, int indent, gz_buf *out)
+{
+    int first = cmark_node_get_start_line(n), last = first;
+    while (last < c->nlines && !c->blank[last + 1])
+        last++;
+    int def = 0;
+    for (int l = first + 1; l <= last && !def; l++)
+        if (definition_start(source_line(c, l)))
+            def = l;
+    if (!def)
+        return false;
+    indent_to(out, indent);
+    gz_buf_puts(out, "<dl>\n");
+    for (int l = first; l < def; l++)
+        dl_item(c, "dt", source_line(c, l), indent, out);
+    gz_buf text = GZ_BUF_INIT;
+    for (int l = def; l <= last; l++) {
+        gz_str line = source_line(c, l);
+        size_t at = definition_start(line);
+        if (at && text.len) {
+            dl_item(c, "dd", gz_buf_str(&text), indent, out);
+            gz_buf_clear(&text);
+        }
+        if (text.len)
+            gz_buf_putc(&text, '\n');
+        gz_buf_put(&text, line.p + at, line.len - at);
+    }
+    if (text.len)
+        dl_item(c, "dd", gz_buf_str(&text), indent, out);
+    gz_buf_free(&text);
+    indent_to(out, indent);
+    gz_buf_puts(out, "</dl>\n");
+    return true;
+}
 
 /* The HTML of a node's inline children. */
 static void
@@ -1051,6 +1122,9 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
     }
     switch (t) {
     case CMARK_NODE_PARAGRAPH:
+        if (!transparent && cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT &&
+            definition_list(c, n, indent, out))
+            return;
         if (transparent) {
             inline_html(c, n, 3, 5, out);
         } else {
