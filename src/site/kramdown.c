@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -288,8 +289,17 @@ escape_all(gz_buf *out, gz_str s)
 
 /* parse_html_attributes + html_attributes: ' name="value"' in first-seen
  * order, the last value winning, names lower-cased for known elements. */
+static void write_attrs_but(gz_buf *out, gz_str a, bool lower, const char *skip);
+
 static void
 write_attrs(gz_buf *out, gz_str a, bool lower)
+{
+    write_attrs_but(out, a, lower, NULL);
+}
+
+/* write_attrs without the attribute `skip` (kramdown's "markdown"). */
+static void
+write_attrs_but(gz_buf *out, gz_str a, bool lower, const char *skip)
 {
     enum { MAXA = 64 };
     gz_str names[MAXA], values[MAXA];
@@ -344,6 +354,8 @@ write_attrs(gz_buf *out, gz_str a, bool lower)
         }
     }
     for (size_t k = 0; k < n; k++) {
+        if (skip && gz_str_eq_c(names[k], skip))
+            continue;
         /* id="" with blank value is dropped */
         if (gz_str_eq_c(names[k], "id")) {
             bool blank = true;
@@ -1335,10 +1347,82 @@ fence_line(gz_str line, char *ch, size_t *len)
     return true;
 }
 
+static void convert(gz_str s, bool rouge, int indent, ids *seen, int depth, gz_buf *out);
+
+/* markdown="1" (or "block") on a block element: its content is Markdown. */
+static bool
+markdown_inside(const tag *t)
+{
+    gz_str a = t->attrs;
+    for (size_t i = 0; i + 8 <= a.len; i++) {
+        if (strncasecmp(a.p + i, "markdown", 8) || (i && !is_ws(a.p[i - 1])))
+            continue;
+        size_t k = i + 8;
+        while (k < a.len && is_ws(a.p[k]))
+            k++;
+        if (k >= a.len || a.p[k] != '=')
+            return false;
+        k++;
+        while (k < a.len && is_ws(a.p[k]))
+            k++;
+        if (k < a.len && (a.p[k] == '"' || a.p[k] == '\''))
+            k++;
+        return (k + 1 <= a.len && a.p[k] == '1') ||
+               (k + 5 <= a.len && !strncmp(a.p + k, "block", 5));
+    }
+    return false;
+}
+
+/* The element with its content converted as Markdown, two spaces deeper:
+ * "<div>\n  <p>…</p>\n</div>". Returns the offset after its end tag. */
+static size_t
+markdown_element(gz_str s, const tag *t, bool rouge, int indent, ids *seen, int depth, gz_buf *out)
+{
+    bool lower = lower_in_list(known_elements, t->name);
+    /* the matching end tag, counting nested elements of the same name */
+    size_t i = t->end, inner_end = s.len, after = s.len;
+    int open = 1;
+    while (i < s.len) {
+        tag nt;
+        gz_str cname;
+        size_t ce;
+        if (s.p[i] == '<' && scan_tag(s, i, &nt)) {
+            if (gz_str_eq(nt.name, t->name) && !nt.self_close)
+                open++;
+            i = nt.end;
+        } else if (s.p[i] == '<' && scan_close(s, i, &cname, &ce)) {
+            if (gz_str_eq(cname, t->name) && --open == 0) {
+                inner_end = i;
+                after = ce;
+                break;
+            }
+            i = ce;
+        } else
+            i++;
+    }
+    size_t from = t->end;
+    size_t k = from;
+    while (k < inner_end && (s.p[k] == ' ' || s.p[k] == '\t'))
+        k++;
+    if (k < inner_end && s.p[k] == '\n')
+        from = k + 1; /* the rest of the start tag's line */
+    indent_to(out, indent);
+    gz_buf_putc(out, '<');
+    put_name(out, t->name, lower);
+    write_attrs_but(out, t->attrs, lower, "markdown");
+    gz_buf_puts(out, ">\n");
+    convert(gz_str_n(s.p + from, inner_end - from), rouge, indent + 2, seen, depth + 1, out);
+    indent_to(out, indent);
+    gz_buf_puts(out, "</");
+    put_name(out, t->name, lower);
+    gz_buf_putc(out, '>');
+    return after;
+}
+
 /* The block loop over a whole text: blank lines, block HTML, and the
  * Markdown between them in cmark chunks, blocks indented by `indent`. */
 static void
-convert(gz_str s, bool rouge, int indent, ids *seen, gz_buf *out)
+convert(gz_str s, bool rouge, int indent, ids *seen, int depth, gz_buf *out)
 {
     size_t i = 0;
     bool line_start = true;
@@ -1371,7 +1455,10 @@ convert(gz_str s, bool rouge, int indent, ids *seen, gz_buf *out)
                 i = ce;
             } else {
                 scan_tag(s, at, &t);
-                i = raw_element(s, &t, out);
+                if (depth < 16 && markdown_inside(&t))
+                    i = markdown_element(s, &t, rouge, indent, seen, depth, out);
+                else
+                    i = raw_element(s, &t, out);
             }
             gz_buf_putc(out, '\n');
             /* TRAILING_WHITESPACE: [ \t]*\n */
@@ -1449,7 +1536,7 @@ write_notes(site_kd_notes *notes, bool rouge, ids *seen, gz_buf *out)
             continue;
         const char *name = n->label.data;
         gz_buf body = GZ_BUF_INIT, links = GZ_BUF_INIT;
-        convert(gz_buf_str(&n->content), rouge, 6, seen, &body);
+        convert(gz_buf_str(&n->content), rouge, 6, seen, 0, &body);
         bool para = body.len >= 5 && !memcmp(body.data + body.len - 5, "</p>\n", 5);
         gz_buf_printf(&links, "%s<a href=\"#fnref:%s\" class=\"reversefootnote\" "
                               "role=\"doc-backlink\">&#8617;</a>",
@@ -1483,7 +1570,7 @@ site_kramdown(gz_str s, bool rouge, gz_buf *out)
     site_kd_notes notes = { 0 };
     gz_buf text = GZ_BUF_INIT;
     bool has_notes = site_kd_notes_extract(s, &text, &notes);
-    convert(has_notes ? gz_buf_str(&text) : s, rouge, 0, &seen, out);
+    convert(has_notes ? gz_buf_str(&text) : s, rouge, 0, &seen, 0, out);
     if (has_notes && notes.used)
         write_notes(&notes, rouge, &seen, out);
     site_kd_notes_free(&notes);
