@@ -70,6 +70,10 @@ void liq_locate(liq_parser *p, size_t offset, int *line, int *column);
  * token and returns false. */
 bool liq_syntax_error(liq_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A copy of a heap buffer's bytes in the template's arena (NULL when
+ * empty): arrays built while parsing end up there. */
+void *liq_arena_dup(liq_parser *p, const gz_buf *b);
+
 /* Offset of a view into the template source. */
 static inline size_t
 liq_offset(const liq_parser *p, gz_str s)

@@ -6,7 +6,6 @@
  * tag, an else/when it understands, or an error. */
 #include <stdarg.h>
 
-#include "core/utf8.h"
 #include "liquid/parse.h"
 #include "liquid/scan.h"
 #include "liquid/tags_jekyll.h"
@@ -105,6 +104,16 @@ liq_expect_end(liq_parser *p, const liq_end *end, const char *block)
     if (gz_str_eq_c(end->name, delimiter))
         return true;
     return liq_unknown_tag(p, end->name, block, delimiter);
+}
+
+void *
+liq_arena_dup(liq_parser *p, const gz_buf *b)
+{
+    if (!b->len)
+        return NULL;
+    void *m = gz_arena_alloc(p->arena, b->len);
+    memcpy(m, b->data, b->len);
+    return m;
 }
 
 /* ---- tags ------------------------------------------------------------- */

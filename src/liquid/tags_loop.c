@@ -534,9 +534,7 @@ parse_cycle_values(liq_parser *p, cycle *c, gz_str s)
         start = end + 1;
     }
     c->nvalues = (uint32_t)(vals.len / sizeof(liq_expr *));
-    c->values = gz_arena_alloc(p->arena, vals.len + 1);
-    if (vals.len)
-        memcpy(c->values, vals.data, vals.len);
+    c->values = liq_arena_dup(p, &vals);
     gz_buf_free(&vals);
 }
 

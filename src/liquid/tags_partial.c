@@ -48,12 +48,8 @@ parse_clauses(liq_parser *p, partial *pt, gz_str m, size_t i)
         gz_buf_put(&values, &e, sizeof e);
     }
     pt->nparams = (uint32_t)(keys.len / sizeof key);
-    pt->keys = gz_arena_alloc(p->arena, keys.len + 1);
-    pt->values = gz_arena_alloc(p->arena, values.len + 1);
-    if (keys.len) {
-        memcpy(pt->keys, keys.data, keys.len);
-        memcpy(pt->values, values.data, values.len);
-    }
+    pt->keys = liq_arena_dup(p, &keys);
+    pt->values = liq_arena_dup(p, &values);
     gz_buf_free(&keys);
     gz_buf_free(&values);
 }

@@ -25,16 +25,6 @@ builder_free(filter_builder *b)
     gz_buf_free(&b->kw_values);
 }
 
-static void *
-arena_copy(liq_parser *p, const gz_buf *b)
-{
-    if (!b->len)
-        return NULL;
-    void *m = gz_arena_alloc(p->arena, b->len);
-    memcpy(m, b->data, b->len);
-    return m;
-}
-
 static void
 add_positional(filter_builder *b, liq_expr *e)
 {
@@ -78,10 +68,10 @@ finish_filter(liq_parser *p, filter_builder *b, gz_str name)
     f.name = name;
     f.def = liq_filter_find(name, p->jekyll);
     f.nargs = (uint32_t)(b->args.len / sizeof(liq_expr *));
-    f.args = arena_copy(p, &b->args);
+    f.args = liq_arena_dup(p, &b->args);
     f.nkw = (uint32_t)(b->kw_names.len / sizeof(gz_str));
-    f.kw_names = arena_copy(p, &b->kw_names);
-    f.kw_values = arena_copy(p, &b->kw_values);
+    f.kw_names = liq_arena_dup(p, &b->kw_names);
+    f.kw_values = liq_arena_dup(p, &b->kw_values);
     gz_buf_clear(&b->args);
     gz_buf_clear(&b->kw_names);
     gz_buf_clear(&b->kw_values);
@@ -94,7 +84,7 @@ finish_variable(liq_parser *p, filter_builder *b, liq_expr *expr)
     liq_variable *v = gz_arena_calloc(p->arena, 1, sizeof *v);
     v->expr = expr;
     v->nfilters = (uint32_t)(b->calls.len / sizeof(liq_filter_call));
-    v->filters = arena_copy(p, &b->calls);
+    v->filters = liq_arena_dup(p, &b->calls);
     builder_free(b);
     return v;
 }
