@@ -298,6 +298,10 @@ site_load(const site_options *o, gz_diags *d)
             site_free(s);
             return NULL;
         }
+        /* Jekyll.set_timezone: ENV["TZ"] = timezone, so that every local
+         * time of the process (Liquid's date filters) is the site's */
+        setenv("TZ", tz.u.s, 1);
+        tzset();
     } else
         s->tz = local_zone();
     gz_value t = site_cfg(s, "time");
