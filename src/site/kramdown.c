@@ -1266,7 +1266,7 @@ chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out)
     int opts = CMARK_OPT_UNSAFE;
     cmark_parser *p = cmark_parser_new(opts);
     /* kramdown's GFM parser links no bare URLs: no autolink extension */
-    const char *exts[] = { "table", "strikethrough", "tasklist" };
+    const char *exts[] = { "strikethrough", "table", "tasklist" };
     for (int i = 0; i < 3; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e)
