@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "build/build.h"
 #include "cli/commands.h"
 #include "ingest/ingest.h"
 
@@ -47,11 +49,23 @@ idle(long long ms)
     }
 }
 
+/* The build `gazette build` would run in the site's folder (the caller
+ * has made it the working directory, where Jekyll puts _site too). */
+static int
+build_site(void)
+{
+    build_options o = {
+        .site = { .source = ".", .future = -1, .drafts = -1, .unpublished = -1, .limit_posts = -1 },
+    };
+    return build_run(&o, stderr, NULL);
+}
+
 int
 cli_ingest(int argc, char **argv)
 {
     const char *site = ".", *config = NULL;
     long long every = 0;
+    bool build_after = false;
     ingest_options opt = { .stop = &stop_requested };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -73,8 +87,7 @@ cli_ingest(int argc, char **argv)
                 return 1;
             }
         } else if (!strcmp(a, "--build")) {
-            fprintf(stderr, "gazette ingest: --build: gazette build is not available in this version\n");
-            return 1;
+            build_after = true;
         } else if (!strcmp(a, "--quiet")) {
             opt.quiet = true;
         } else {
@@ -84,8 +97,25 @@ cli_ingest(int argc, char **argv)
         }
     }
 
+    /* --build works in the site's folder, as `cd SITE && gazette build`. */
+    char *config_abs = NULL;
+    if (build_after) {
+        if (config && !(config_abs = realpath(config, NULL))) {
+            fprintf(stderr, "gazette ingest: %s: %s\n", config, strerror(errno));
+            return 1;
+        }
+        if (chdir(site) != 0) {
+            fprintf(stderr, "gazette ingest: %s: %s\n", site, strerror(errno));
+            free(config_abs);
+            return 1;
+        }
+        site = ".";
+        config = config_abs;
+    }
+
     gz_diags diags = { 0 };
     ingest_config *cfg = ingest_config_load(site, config, &diags);
+    free(config_abs);
     for (size_t i = 0; i < diags.len; i++)
         gz_diag_print(stderr, &diags.items[i], (gz_str){ NULL, 0 });
     gz_diags_free(&diags);
@@ -113,6 +143,8 @@ cli_ingest(int argc, char **argv)
         }
         ingest_summary_print(stderr, &sum);
         status = sum.sources_failed ? 2 : 0;
+        if (build_after && sum.added + sum.updated > 0 && build_site() != 0)
+            status = 1;
         if (!every)
             break;
         idle(every);

@@ -4,7 +4,7 @@ from a big local feed, several times at different moments, then lets it
 finish. Asserts: every item present exactly once, every post complete, no
 temporary file left.
 
-usage: kill_test.py GAZETTE_INGEST [ITEMS]
+usage: kill_test.py GAZETTE [ITEMS]
 """
 import os
 import re
@@ -16,7 +16,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-INGEST = sys.argv[1]
+INGEST = [sys.argv[1], "ingest"]
 ITEMS = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
 passed = failed = 0
 
@@ -52,7 +52,7 @@ def main():
     try:
         kills = 0
         for target in (ITEMS // 10, ITEMS // 3, ITEMS * 2 // 3):
-            p = subprocess.Popen([INGEST, "--site", site, "--quiet"], stderr=subprocess.DEVNULL)
+            p = subprocess.Popen([*INGEST, "--site", site, "--quiet"], stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 60
             while len(post_files(posts)) < target and p.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.005)
@@ -64,7 +64,7 @@ def main():
             for name in post_files(posts):
                 check(complete(os.path.join(posts, name)) is not None, "partial post %s after SIGKILL" % name)
         check(kills >= 2, "the ingest was killed mid-run %d times" % kills)
-        p = subprocess.run([INGEST, "--site", site], capture_output=True, text=True, timeout=120)
+        p = subprocess.run([*INGEST, "--site", site], capture_output=True, text=True, timeout=120)
         check(p.returncode == 0, "final run: exit status %d\n%s" % (p.returncode, p.stderr))
         names = post_files(posts)
         ids = [complete(os.path.join(posts, n)) for n in names]
@@ -72,7 +72,7 @@ def main():
         check(sorted(ids) == sorted("big-%d" % i for i in range(ITEMS)), "every item exactly once")
         leftovers = [n for n in os.listdir(posts) if not n.endswith(".md")]
         check(leftovers == [], "temporary files left: %s" % leftovers[:5])
-        p = subprocess.run([INGEST, "--site", site], capture_output=True, text=True, timeout=120)
+        p = subprocess.run([*INGEST, "--site", site], capture_output=True, text=True, timeout=120)
         check(" 0 new, 0 updated" in p.stderr, "another run writes nothing: %s" % p.stderr)
     finally:
         srv.kill()
