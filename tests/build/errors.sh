@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# errors.sh GAZETTE: a build that meets bad input reports a located error
+# (file:line:col, or the file for one that cannot be read), exits 1 and
+# leaves the previous destination exactly as it was. One case per kind of
+# bad input: malformed front matter, a missing layout, a Liquid error in one
+# post (at render and at parse time), an unreadable file, invalid UTF-8.
+set -uo pipefail
+gazette=${1:?usage: errors.sh GAZETTE}
+work=$(mktemp -d "${TMPDIR:-/tmp}/gazette-errors.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+
+site=$work/site
+dest=$work/dest
+mkdir -p "$site/_posts" "$site/_layouts"
+printf -- '---\nlayout: post\n---\n<main>{{ content }}</main>\n' >"$site/_layouts/post.html"
+printf -- '---\nlayout: post\ntitle: Good\n---\nA good post.\n' >"$site/_posts/2024-01-01-good.md"
+printf -- '---\nlayout: post\ntitle: Other\n---\nAnother good post.\n' >"$site/_posts/2024-01-03-other.md"
+
+snapshot() { (cd "$dest" && find . -printf '%p %s %T@\n' | sort && find . -type f -exec md5sum {} + | sort); }
+
+if ! "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1; then
+    echo "FAIL setup: the good site does not build"
+    cat "$work/log"
+    exit 1
+fi
+before=$(snapshot)
+
+# check NAME PATTERN: build, expect exit 1, a diagnostic matching PATTERN
+# (an extended regex), and the destination unchanged.
+check() {
+    local name=$1 pattern=$2
+    "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1
+    local rc=$?
+    local why=""
+    ((rc == 1)) || why="exit status $rc, expected 1"
+    [[ -z "$why" ]] && ! grep -Eq -- "$pattern" "$work/log" && why="no diagnostic matching /$pattern/"
+    [[ -z "$why" && "$(snapshot)" != "$before" ]] && why="the previous destination changed"
+    [[ -z "$why" ]] && ls -a "$work" | grep -q gazette-staging && why="a staging folder was left behind"
+    if [[ -z "$why" ]]; then
+        echo "pass $name"
+        pass=$((pass + 1))
+    else
+        echo "FAIL $name: $why"
+        sed 's/^/    /' "$work/log"
+        fail=$((fail + 1))
+    fi
+}
+
+bad=$site/_posts/2024-01-02-bad.md
+
+# A flow sequence never closed: the YAML error is located in the file.
+printf -- '---\ntitle: [unclosed\nlayout: post\n---\nx\n' >"$bad"
+check malformed-front-matter '^error: _posts/2024-01-02-bad\.md:[0-9]+:[0-9]+: .*flow sequence'
+rm -f "$bad"
+
+printf -- '---\nlayout: nosuch\n---\nx\n' >"$bad"
+check missing-layout "^error: _posts/2024-01-02-bad\.md:1:1: Layout 'nosuch' requested in _posts/2024-01-02-bad\.md does not exist\."
+rm -f "$bad"
+
+# The error is on line 6 of the file (line 2 of the content for Liquid).
+printf -- '---\nlayout: post\ntitle: Bad\n---\nfine\n{{ 1 | divided_by: 0 }}\n' >"$bad"
+check liquid-render-error '^error: _posts/2024-01-02-bad\.md:6:1: Liquid error \(.*line 2\): divided by 0'
+rm -f "$bad"
+
+printf -- '---\nlayout: post\n---\nfine\n{%% if x %%}never closed\n' >"$bad"
+check liquid-syntax-error "^error: _posts/2024-01-02-bad\.md:[0-9]+:[0-9]+: Liquid syntax error .*'if' tag was never closed"
+rm -f "$bad"
+
+# Unreadable: mode 000 (root reads anything, so there a dangling symlink).
+if (($(id -u) == 0)); then
+    ln -s "$work/nonexistent" "$bad"
+else
+    printf -- '---\n---\nx\n' >"$bad"
+    chmod 000 "$bad"
+fi
+check unreadable-file '^error: _posts/2024-01-02-bad\.md: could not read file: '
+rm -f "$bad"
+
+# 0xFF on line 6, column 5 (columns count characters).
+printf -- '---\nlayout: post\n---\nfine\n\xc3\xa9t\xc3\xa9\nbad \xff byte\n' >"$bad"
+check invalid-utf8 '^error: _posts/2024-01-02-bad\.md:6:5: invalid UTF-8'
+rm -f "$bad"
+
+# Several bad files: every error is reported, each in its own file.
+printf -- '---\nlayout: nosuch\n---\nx\n' >"$bad"
+printf -- '---\nlayout: post\n---\n{{ 1 | divided_by: 0 }}\n' >"$site/_posts/2024-01-04-bad2.md"
+check every-error-reported '^error: _posts/2024-01-04-bad2\.md:4:1: Liquid error'
+grep -q "^error: _posts/2024-01-02-bad.md:1:1: Layout" "$work/log" || {
+    echo "FAIL every-error-reported: the missing layout was not reported too"
+    fail=$((fail + 1))
+}
+rm -f "$bad" "$site/_posts/2024-01-04-bad2.md"
+
+# And the good site still builds.
+if "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1; then
+    echo "pass rebuild"
+    pass=$((pass + 1))
+else
+    echo "FAIL rebuild"
+    fail=$((fail + 1))
+fi
+echo "build-errors: $pass passed, $fail failed"
+((fail == 0))
