@@ -162,4 +162,37 @@ LIQ_FILTER(relative_url);
 LIQ_FILTER(strip_index);
 LIQ_FILTER(uri_escape);
 
+/* jekyll_filters_array.c */
+LIQ_FILTER(find_exp);
+LIQ_FILTER(group_by);
+LIQ_FILTER(jekyll_find);
+LIQ_FILTER(jekyll_sort);
+LIQ_FILTER(jekyll_where);
+LIQ_FILTER(pop);
+LIQ_FILTER(push);
+LIQ_FILTER(sample);
+LIQ_FILTER(shift);
+LIQ_FILTER(unshift);
+LIQ_FILTER(where_exp);
+
+/* jekyll_filters_date.c */
+LIQ_FILTER(date_to_long_string);
+LIQ_FILTER(date_to_rfc822);
+LIQ_FILTER(date_to_string);
+LIQ_FILTER(date_to_xmlschema);
+
+/* jekyll_filters_smartify.c */
+LIQ_FILTER(smartify);
+
+/* jekyll_filters_text.c */
+LIQ_FILTER(array_to_sentence_string);
+LIQ_FILTER(inspect);
+LIQ_FILTER(jsonify);
+LIQ_FILTER(markdownify);
+LIQ_FILTER(normalize_whitespace);
+LIQ_FILTER(number_of_words);
+LIQ_FILTER(slugify);
+LIQ_FILTER(to_integer);
+LIQ_FILTER(xml_escape);
+
 #endif
