@@ -82,7 +82,8 @@ cmp_diag(const void *a, const void *b)
 static void
 print_diags(FILE *log, gz_diags *d)
 {
-    qsort(d->items, d->len, sizeof *d->items, cmp_diag);
+    if (d->len > 1)
+        qsort(d->items, d->len, sizeof *d->items, cmp_diag);
     for (size_t i = 0; i < d->len; i++) {
         fputs(d->items[i].severity == GZ_ERROR ? "error: " : "warning: ", log);
         gz_diag_print(log, &d->items[i], gz_str_n(NULL, 0));
