@@ -1,8 +1,9 @@
-/* The standard filters against Ruby Liquid 5.4: every case in
+/* The filters against Ruby Liquid 5.4 and Jekyll 4.3.1: every case in
  * tests/liquid/filters/NAME.cases is rendered as
  * `{{ input | FILTER: a0, a1, key: k0 }}` and compared with the line of
- * NAME.expected that Ruby Liquid 5.4.0 rendered (filters/expect.rb, under
- * TZ=Asia/Shanghai; see that script for the formats).
+ * NAME.expected that Ruby rendered (filters/expect.rb, under
+ * TZ=Asia/Shanghai; see that script for the formats). jekyll_*.cases run
+ * with the Jekyll filters and the case's site url and baseurl.
  *
  * usage: test_filters DIR NAME... */
 #include <stdlib.h>
@@ -76,14 +77,30 @@ parse_json(gz_arena *a, const char *text, gz_value *out)
     return ok;
 }
 
+static gz_str
+site_string(const gz_value *site, const char *key)
+{
+    gz_value *v = site && site->type == GZ_HASH ? gz_hash_get(site->u.h, gz_str_c(key)) : NULL;
+    return v && v->type == GZ_STRING ? gz_value_str(*v) : gz_str_n(NULL, 0);
+}
+
 /* One case: the template and variables expect.rb builds from the line. */
 static void
-run_case(liq_engine *engine, char *line, const char *expected_escaped)
+run_case(bool jekyll, char *line, const char *expected_escaped)
 {
     gz_arena *arena = gz_arena_new();
     char *rest = line;
     const char *filter = next_field(&rest, '\t'), *input = next_field(&rest, '\t');
     const char *args = next_field(&rest, '\t'), *kwargs = next_field(&rest, '\t');
+    const char *site_json = next_field(&rest, '\t');
+    gz_value site_config = gz_nil();
+    liq_site_hooks site = { 0 };
+    if (site_json && parse_json(arena, site_json, &site_config)) {
+        site.url = site_string(&site_config, "url");
+        site.baseurl = site_string(&site_config, "baseurl");
+    }
+    liq_options opts = { .mode = LIQ_LAX, .site = &site, .jekyll = jekyll };
+    liq_engine *engine = liq_engine_new(&opts);
     gz_hash *vars = gz_hash_new(arena, 8);
     gz_buf src = GZ_BUF_INIT, out = GZ_BUF_INIT, want = GZ_BUF_INIT;
     gz_value v;
@@ -102,7 +119,7 @@ run_case(liq_engine *engine, char *line, const char *expected_escaped)
             gz_buf_printf(&src, "%s %s", nparts++ ? "," : ":", name);
         }
     }
-    if (kwargs) {
+    if (kwargs && strcmp(kwargs, "{}") != 0) {
         if (!parse_json(arena, kwargs, &v) || v.type != GZ_HASH)
             goto fail;
         for (size_t i = 0; i < v.u.h->len; i++) {
@@ -136,6 +153,7 @@ run_case(liq_engine *engine, char *line, const char *expected_escaped)
 fail:
     test_failed++;
 done:
+    liq_engine_free(engine);
     gz_buf_free(&src);
     gz_buf_free(&out);
     gz_buf_free(&want);
@@ -151,9 +169,8 @@ main(int argc, char **argv)
     }
     /* the zone the expected dates were rendered in (filters/expect.rb) */
     setenv("TZ", "Asia/Shanghai", 1);
-    liq_options opts = { .mode = LIQ_LAX };
-    liq_engine *engine = liq_engine_new(&opts);
     for (int i = 2; i < argc; i++) {
+        bool jekyll = strncmp(argv[i], "jekyll_", 7) == 0;
         char *cases = read_file(argv[1], argv[i], "cases");
         char *expected = read_file(argv[1], argv[i], "expected");
         char *c = cases, *e = expected, *line;
@@ -165,11 +182,10 @@ main(int argc, char **argv)
                 fprintf(stderr, "%s.expected: too few lines\n", argv[i]);
                 return 2;
             }
-            run_case(engine, line, want);
+            run_case(jekyll, line, want);
         }
         free(cases);
         free(expected);
     }
-    liq_engine_free(engine);
     return test_report("liquid-filters");
 }
