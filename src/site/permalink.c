@@ -132,9 +132,57 @@ keep_char(int32_t cp, const char *mode)
     return false;
 }
 
+/* I18n.transliterate: Latin letters without their marks (é → e, ß → ss),
+ * anything else that is not ASCII as "?". */
+static void
+transliterate(gz_buf *out, gz_str s)
+{
+    static const struct {
+        int32_t cp;
+        const char *ascii;
+    } special[] = {
+        { 0xC6, "AE" }, { 0xD0, "D" }, { 0xD8, "O" }, { 0xDE, "TH" }, { 0xDF, "ss" },
+        { 0xE6, "ae" }, { 0xF0, "d" }, { 0xF8, "o" }, { 0xFE, "th" }, { 0x110, "D" },
+        { 0x111, "d" }, { 0x126, "H" }, { 0x127, "h" }, { 0x131, "i" }, { 0x132, "IJ" },
+        { 0x133, "ij" }, { 0x138, "q" }, { 0x13F, "L" }, { 0x140, "l" }, { 0x141, "L" },
+        { 0x142, "l" }, { 0x149, "n" }, { 0x14A, "NG" }, { 0x14B, "ng" }, { 0x152, "OE" },
+        { 0x153, "oe" }, { 0x166, "T" }, { 0x167, "t" },
+    };
+    for (size_t i = 0; i < s.len;) {
+        int32_t cp;
+        size_t n = gz_utf8_decode(s.p + i, s.len - i, &cp);
+        if (cp < 0x80) {
+            gz_buf_put(out, s.p + i, n);
+            i += n;
+            continue;
+        }
+        const char *rep = NULL;
+        for (size_t k = 0; k < sizeof special / sizeof special[0] && !rep; k++)
+            if (special[k].cp == cp)
+                rep = special[k].ascii;
+        utf8proc_int32_t dec[8];
+        int options = UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK;
+        utf8proc_ssize_t nd = rep ? 0 : utf8proc_decompose_char(cp, dec, 8, options, NULL);
+        if (!rep && nd > 0 && nd <= 8) {
+            bool ascii = true;
+            for (utf8proc_ssize_t k = 0; k < nd; k++)
+                ascii = ascii && dec[k] < 0x80;
+            if (ascii) {
+                for (utf8proc_ssize_t k = 0; k < nd; k++)
+                    gz_buf_putc(out, (char)dec[k]);
+                i += n;
+                continue;
+            }
+        }
+        gz_buf_puts(out, rep ? rep : "?");
+        i += n;
+    }
+}
+
 void
 site_slugify(gz_buf *out, gz_str s, const char *mode, bool cased)
 {
+    gz_buf latin = GZ_BUF_INIT;
     if (!mode)
         mode = "default";
     bool known = !strcmp(mode, "raw") || !strcmp(mode, "default") || !strcmp(mode, "pretty") ||
@@ -143,8 +191,11 @@ site_slugify(gz_buf *out, gz_str s, const char *mode, bool cased)
     if (!known) {
         gz_buf_put_str(&tmp, s);
     } else {
-        if (!strcmp(mode, "latin"))
-            mode = "ascii"; /* I18n.transliterate of ASCII is itself */
+        if (!strcmp(mode, "latin")) {
+            transliterate(&latin, s);
+            s = gz_buf_str(&latin);
+            mode = "ascii";
+        }
         bool in_run = false;
         for (size_t i = 0; i < s.len;) {
             int32_t cp;
@@ -176,6 +227,7 @@ site_slugify(gz_buf *out, gz_str s, const char *mode, bool cased)
     else
         gz_utf8_downcase(out, gz_buf_str(&tmp));
     gz_buf_free(&tmp);
+    gz_buf_free(&latin);
 }
 
 /* ---- URL templates ---------------------------------------------------- */
