@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/json.h"
+#include "liquid/filter.h"
 #include "liquid/liquid.h"
 #include "test.h"
 
@@ -160,9 +161,47 @@ done:
     gz_arena_free(arena);
 }
 
+/* Every filter is found by its name (the tables are binary-searched, so
+ * an entry out of order would go missing), Jekyll's only for Jekyll, and
+ * Jekyll's where and sort replace Liquid's there. */
+static void
+check_registry(void)
+{
+    static const char *const standard[] = {
+        "abs", "append", "at_least", "at_most", "base64_decode", "base64_encode",
+        "base64_url_safe_decode", "base64_url_safe_encode", "capitalize", "ceil", "compact",
+        "concat", "date", "default", "divided_by", "downcase", "escape", "escape_once", "first",
+        "floor", "h", "join", "last", "lstrip", "map", "minus", "modulo", "newline_to_br", "plus",
+        "prepend", "remove", "remove_first", "remove_last", "replace", "replace_first",
+        "replace_last", "reverse", "round", "rstrip", "size", "slice", "sort", "sort_natural",
+        "split", "strip", "strip_html", "strip_newlines", "times", "truncate", "truncatewords",
+        "uniq", "upcase", "url_decode", "url_encode", "where",
+    };
+    static const char *const jekyll[] = {
+        "absolute_url", "array_to_sentence_string", "cgi_escape", "date_to_long_string",
+        "date_to_rfc822", "date_to_string", "date_to_xmlschema", "find", "find_exp", "group_by",
+        "inspect", "jsonify", "markdownify", "normalize_whitespace", "number_of_words", "pop",
+        "push", "relative_url", "sample", "shift", "slugify", "smartify", "sort", "strip_index",
+        "to_integer", "unshift", "uri_escape", "where", "where_exp", "xml_escape",
+    };
+    for (size_t i = 0; i < sizeof standard / sizeof standard[0]; i++) {
+        const liq_filter_def *d = liq_filter_find(gz_str_c(standard[i]), false);
+        CHECK(d && !d->jekyll && strcmp(d->name, standard[i]) == 0);
+    }
+    for (size_t i = 0; i < sizeof jekyll / sizeof jekyll[0]; i++) {
+        const liq_filter_def *d = liq_filter_find(gz_str_c(jekyll[i]), true);
+        CHECK(d && d->jekyll);
+        if (strcmp(jekyll[i], "where") && strcmp(jekyll[i], "sort"))
+            CHECK(liq_filter_find(gz_str_c(jekyll[i]), false) == NULL);
+    }
+    CHECK(liq_filter_find(GZ_STR("has"), true) == NULL); /* newer than Liquid 5.4 */
+    CHECK(liq_filter_find(GZ_STR(""), false) == NULL);
+}
+
 int
 main(int argc, char **argv)
 {
+    check_registry();
     if (argc < 3) {
         fprintf(stderr, "usage: test_filters DIR NAME...\n");
         return 2;
