@@ -2,6 +2,7 @@
  * print them: Liquid output of numbers is Ruby's output. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,11 @@ gz_format_float(gz_buf *out, double f)
     int exp10;
     int n = shortest_digits(f, digits, &exp10);
     int decpt = exp10 + 1; /* value = 0.DIGITS x 10^decpt */
-    if (decpt < -3 || decpt > 15) {
+    /* Ruby's flo_to_s: fixed notation when the point falls inside the
+     * digits, or needs at most 15 digits of zero padding, or lies at most
+     * 3 zeros after "0."; exponent notation otherwise. */
+    bool fixed = decpt > 0 ? (decpt < n || decpt <= 15) : decpt > -4;
+    if (!fixed) {
         gz_buf_putc(out, digits[0]);
         gz_buf_putc(out, '.');
         if (n > 1)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "core/utf8.h"
 
 gz_value
 gz_string_copy(gz_arena *a, const char *s, size_t len)
@@ -150,10 +151,20 @@ inspect_string(gz_buf *out, gz_str s)
                 gz_buf_putc(out, '#');
             break;
         default:
-            if (c < 0x20 || c == 0x7f)
-                gz_buf_printf(out, "\\x%02X", c);
-            else
+            if (c < 0x20 || c == 0x7f) {
+                gz_buf_printf(out, "\\u%04X", c);
+            } else if (c >= 0x80) {
+                /* Valid UTF-8 prints as is; a stray byte as \xNN, as Ruby does. */
+                int32_t cp;
+                size_t n = gz_utf8_decode(s.p + i, s.len - i, &cp);
+                if (cp == 0xFFFD && n == 1) /* an invalid byte, not U+FFFD itself */
+                    gz_buf_printf(out, "\\x%02X", c);
+                else
+                    gz_buf_put(out, s.p + i, n);
+                i += n - 1;
+            } else {
                 gz_buf_putc(out, (char)c);
+            }
         }
     }
     gz_buf_putc(out, '"');

@@ -1,5 +1,5 @@
 /* Float#to_s and Integer#to_s; expected strings are what Ruby 3.1 prints
- * (ruby -e 'p 1e16.to_s' etc.). */
+ * (ruby -e 'p 1e16.to_s' etc., Ruby 3.1). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -39,6 +39,13 @@ main(void)
     check_float(-INFINITY, "-Infinity");
     check_float(NAN, "NaN");
     check_float(2.5e-5, "2.5e-05");
+    check_float(2152109059014168.8, "2152109059014168.8");
+    check_float(1234567890123456.0, "1.234567890123456e+15");
+    check_float(123456789012345.6, "123456789012345.6");
+    check_float(12345678901234567.0, "1.2345678901234568e+16");
+    check_float(9999999999999998.0, "9.999999999999998e+15");
+    check_float(0.00012, "0.00012");
+    check_float(0.000012345, "1.2345e-05");
     check_float(9007199254740993.0, "9.007199254740992e+15");
 
     gz_buf b = GZ_BUF_INIT;

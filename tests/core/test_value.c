@@ -48,6 +48,17 @@ main(void)
     gz_buf b = GZ_BUF_INIT;
     gz_value_inspect(&b, gz_hash_value(small), NULL);
     CHECK_STR(b.data, "{\"a\"=>[1, nil, true, \"q\\\"\\#{1}\"], \"b\"=>1.5}");
+
+    /* ruby -e 'p "\x01\x7f\e"; p "a\xffb"; p "中"' */
+    gz_buf_clear(&b);
+    gz_value_inspect(&b, gz_string("\x01\x7f\x1b", 3), NULL);
+    CHECK_STR(b.data, "\"\\u0001\\u007F\\e\"");
+    gz_buf_clear(&b);
+    gz_value_inspect(&b, gz_string("a\xff" "b", 3), NULL);
+    CHECK_STR(b.data, "\"a\\xFFb\"");
+    gz_buf_clear(&b);
+    gz_value_inspect(&b, gz_string("\xe4\xb8\xad", 3), NULL);
+    CHECK_STR(b.data, "\"\xe4\xb8\xad\"");
     gz_buf_free(&b);
 
     gz_arena_free(a);
