@@ -87,6 +87,16 @@ percent_decode(gz_buf *out, gz_str s, bool keep_plus)
 static void
 normalize_component(gz_buf *out, gz_str comp, uri_class cls)
 {
+    /* ASCII the class allows, without '%', is its own normal form (nothing
+     * to decode; NFKC keeps ASCII): the common case, copied as it is. */
+    size_t k = 0;
+    while (k < comp.len && comp.p[k] != '%' && (unsigned char)comp.p[k] < 0x80 &&
+           allowed(cls, (unsigned char)comp.p[k]))
+        k++;
+    if (k == comp.len) {
+        gz_buf_put_str(out, comp);
+        return;
+    }
     gz_buf raw = GZ_BUF_INIT;
     percent_decode(&raw, comp, cls == CLASS_QUERY);
     gz_str text = gz_buf_str(&raw);
@@ -209,6 +219,10 @@ drop_prefix(gz_buf *path, size_t n, const char *with)
 static void
 normalize_path(gz_buf *path)
 {
+    /* every rewrite below needs a "/." or a leading "." */
+    gz_str s0 = gz_buf_str(path);
+    if (!(s0.len && s0.p[0] == '.') && !memmem(s0.p, s0.len, "/.", 2))
+        return;
     for (;;) {
         gz_str s = gz_buf_str(path);
         if (gsub_slash(path, GZ_STR("/./"), GZ_STR("/.")) || remove_parent_segment(path))
