@@ -106,6 +106,29 @@ on_removed(void *self, const char *rel)
         fprintf(r->log, "  removed %s\n", rel);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether no two outputs are written to the same path (else they must be
+ * committed one by one, in order, the last one winning as in Jekyll). */
+static bool
+distinct_outputs(site *s, size_t n)
+{
+    const char **rels = gz_xmalloc((n + 1) * sizeof *rels);
+    for (size_t i = 0; i < n; i++)
+        rels[i] = site_output_at(s, i).dest_rel;
+    if (n > 1)
+        qsort(rels, n, sizeof *rels, cmp_str);
+    bool distinct = true;
+    for (size_t i = 1; i < n && distinct; i++)
+        distinct = strcmp(rels[i - 1], rels[i]) != 0;
+    free(rels);
+    return distinct;
+}
+
 int
 build_run(const build_options *o, FILE *log, build_stats *stats)
 {
@@ -123,7 +146,7 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     if (!s || d.errors)
         goto fail;
     size_t n = site_output_count(s);
-    if (!build_stage_open(&stage, site_dest(s), &d))
+    if (!build_stage_open(&stage, site_dest(s), distinct_outputs(s, n), &d))
         goto fail;
 
     nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -171,11 +194,15 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         }
     }
     const char **rels = gz_xmalloc((n + 1) * sizeof *rels);
+    if (stage.fresh && !build_commit_fresh(&stage, &d)) {
+        free(rels);
+        goto fail;
+    }
     for (size_t i = 0; i < n; i++) {
         site_output out = site_output_at(s, i);
         rels[i] = out.dest_rel;
         if (fates[i] == FATE_STAGED) {
-            if (!build_commit_one(&stage, i, out.dest_rel, &d))
+            if (!stage.fresh && !build_commit_one(&stage, i, out.dest_rel, &d))
                 continue;
             st.written++;
             if (manifest)
@@ -190,7 +217,7 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     for (size_t i = 0; i < nkeep && i < 64; i++)
         keep[i] = site_keep_at(s, i);
     removal rm = { .manifest = manifest, .log = log, .verbose = o->verbose };
-    st.removed = build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
+    st.removed = stage.fresh ? 0 : build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
     free(rels);
     if (manifest && fclose(manifest) != 0)
         gz_diags_add(&d, GZ_ERROR, o->manifest, 0, 0, "cannot write the manifest");

@@ -21,9 +21,14 @@ typedef enum build_fate {
 typedef struct build_stage {
     char *dir;  /* "<parent>/.<name>.gazette-staging-<pid>" */
     char *dest; /* the destination, absolute */
+    /* The destination does not exist or is empty: outputs are staged at
+     * their final paths and the whole folder is renamed into place. */
+    bool fresh;
 } build_stage;
 
-bool build_stage_open(build_stage *st, const char *dest, gz_diags *d);
+/* Opens the staging folder; `fresh_ok` allows the fresh layout (no two
+ * outputs share a path). */
+bool build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d);
 /* Removes the staging folder and everything in it. */
 void build_stage_discard(build_stage *st);
 /* Path of output i's staged bytes. */
@@ -40,6 +45,8 @@ build_fate build_stage_copy(const build_stage *st, size_t i, const char *rel, co
 /* Moves staged file i to dest/rel, creating directories and replacing a
  * file or folder in the way. */
 bool build_commit_one(const build_stage *st, size_t i, const char *rel, gz_diags *d);
+/* A fresh stage: the staging folder becomes the destination (one rename). */
+bool build_commit_fresh(build_stage *st, gz_diags *d);
 
 /* Removes from the destination every file and folder that is neither an
  * output, a parent of one, nor kept (keep_files). Calls `removed` for each

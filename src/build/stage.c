@@ -12,6 +12,48 @@
 #include "build/internal.h"
 #include "core/arena.h"
 
+static bool mkdirs(char *path);
+
+/* mkdir -p from the deepest folder that exists: one mkdir when the parent
+ * is there (the common case while staging), back up only on ENOENT. */
+static bool
+mkdirs_from_parent(char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return true;
+    if (errno != ENOENT)
+        return false;
+    size_t n = strlen(path);
+    size_t k = n;
+    /* back up to a prefix whose mkdir does not fail with ENOENT */
+    for (;;) {
+        while (k > 1 && path[k - 1] != '/')
+            k--;
+        if (k <= 1)
+            return mkdirs(path);
+        path[k - 1] = 0;
+        int r = mkdir(path, 0777), e = errno;
+        path[k - 1] = '/';
+        if (r == 0 || e == EEXIST)
+            break;
+        if (e != ENOENT)
+            return false;
+        k--;
+    }
+    /* and forward again */
+    for (size_t i = k; i <= n; i++) {
+        if (path[i] != '/' && path[i] != 0)
+            continue;
+        char c = path[i];
+        path[i] = 0;
+        bool ok = mkdir(path, 0777) == 0 || errno == EEXIST;
+        path[i] = c;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 static bool
 mkdirs(char *path)
 {
@@ -37,9 +79,30 @@ mkdirs(char *path)
     return true;
 }
 
-bool
-build_stage_open(build_stage *st, const char *dest, gz_diags *d)
+/* A destination that does not exist, or an empty folder. */
+static bool
+empty_or_missing(const char *dest)
 {
+    struct stat sb;
+    if (lstat(dest, &sb) != 0)
+        return errno == ENOENT;
+    if (!S_ISDIR(sb.st_mode))
+        return false;
+    DIR *dd = opendir(dest);
+    if (!dd)
+        return false;
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(dd)))
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(dd);
+    return empty;
+}
+
+bool
+build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d)
+{
+    st->fresh = fresh_ok && empty_or_missing(dest);
     const char *slash = strrchr(dest, '/');
     gz_buf parent = GZ_BUF_INIT, dir = GZ_BUF_INIT;
     if (slash && slash != dest)
@@ -107,6 +170,34 @@ build_stage_path(const build_stage *st, size_t i, gz_buf *path)
     gz_buf_printf(path, "%s/%zu", st->dir, i);
 }
 
+/* Where output i (dest/rel) is staged: its final path under the staging
+ * folder when fresh, else a file named by its index. */
+static void
+stage_path(const build_stage *st, size_t i, const char *rel, gz_buf *path)
+{
+    if (st->fresh)
+        gz_buf_printf(path, "%s/%s", st->dir, rel);
+    else
+        build_stage_path(st, i, path);
+}
+
+/* open(O_CREAT) of a staged file; in a fresh stage its folders are made
+ * on the first ENOENT (concurrent mkdirs of the same folder are fine). */
+static int
+create(const build_stage *st, char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd >= 0 || errno != ENOENT || !st->fresh)
+        return fd;
+    char *slash = strrchr(path, '/');
+    if (!slash)
+        return -1;
+    *slash = 0;
+    bool ok = mkdirs_from_parent(path);
+    *slash = '/';
+    return ok ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
+}
+
 static bool
 same_bytes(const char *path, gz_str bytes)
 {
@@ -156,9 +247,9 @@ build_stage_bytes(const build_stage *st, size_t i, const char *rel, gz_str bytes
     gz_buf dest = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
     gz_buf_printf(&dest, "%s/%s", st->dest, rel);
     build_fate fate = FATE_UNCHANGED;
-    if (!same_bytes(dest.data, bytes)) {
-        build_stage_path(st, i, &tmp);
-        int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (st->fresh || !same_bytes(dest.data, bytes)) {
+        stage_path(st, i, rel, &tmp);
+        int fd = create(st, tmp.data);
         if (fd < 0 || !write_all(fd, bytes.p, bytes.len) || close(fd) != 0) {
             gz_diags_add(d, GZ_ERROR, rel, 0, 0, "cannot write %s: %s", tmp.data, strerror(errno));
             fate = FATE_FAILED;
@@ -212,10 +303,10 @@ build_stage_copy(const build_stage *st, size_t i, const char *rel, const char *s
     gz_buf dest = GZ_BUF_INIT, tmp = GZ_BUF_INIT;
     gz_buf_printf(&dest, "%s/%s", st->dest, rel);
     build_fate fate = FATE_UNCHANGED;
-    if (!same_file(src, dest.data)) {
-        build_stage_path(st, i, &tmp);
+    if (st->fresh || !same_file(src, dest.data)) {
+        stage_path(st, i, rel, &tmp);
         int in = open(src, O_RDONLY);
-        int out = in >= 0 ? open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
+        int out = in >= 0 ? create(st, tmp.data) : -1;
         bool ok = in >= 0 && out >= 0;
         char buf[65536];
         while (ok) {
@@ -253,6 +344,9 @@ build_commit_one(const build_stage *st, size_t i, const char *rel, gz_diags *d)
     gz_buf_printf(&dest, "%s/%s", st->dest, rel);
     build_stage_path(st, i, &tmp);
     bool ok = true;
+    /* Most of the time the folders exist and nothing is in the way. */
+    if (rename(tmp.data, dest.data) == 0)
+        goto done;
     /* Parents: a file standing where a directory must be is replaced. */
     char *slash = strrchr(dest.data, '/');
     if (slash) {
@@ -283,9 +377,23 @@ build_commit_one(const build_stage *st, size_t i, const char *rel, gz_diags *d)
                      strerror(errno));
         ok = false;
     }
+done:
     gz_buf_free(&dest);
     gz_buf_free(&tmp);
     return ok;
+}
+
+bool
+build_commit_fresh(build_stage *st, gz_diags *d)
+{
+    /* rename(2) replaces an empty folder; a missing one needs its parent,
+     * which build_stage_open made */
+    if (rename(st->dir, st->dest) != 0) {
+        gz_diags_add(d, GZ_ERROR, st->dest, 0, 0, "cannot move the built site into place: %s",
+                     strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 /* ---- clean ------------------------------------------------------------------ */

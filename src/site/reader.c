@@ -107,7 +107,7 @@ glob_include(site *s, gz_value list, const char *rel)
         return false;
     gz_buf e = GZ_BUF_INIT, p = GZ_BUF_INIT;
     join(&e, s->source, rel);
-    bool dir = is_dir(e.data);
+    int dir = -1; /* looked up only for a pattern ending in '/' */
     bool hit = false;
     for (size_t i = 0; i < list.u.a->len && !hit; i++) {
         gz_value v = list.u.a->items[i];
@@ -115,9 +115,12 @@ glob_include(site *s, gz_value list, const char *rel)
             continue;
         join(&p, s->source, v.u.s);
         hit = fnmatch(p.data, e.data, 0) == 0 || gz_str_starts_with(gz_buf_str(&e), gz_buf_str(&p));
-        if (!hit && dir && p.len == e.len + 1 && p.data[e.len] == '/' &&
-            !memcmp(p.data, e.data, e.len))
-            hit = true;
+        if (!hit && p.len == e.len + 1 && p.data[e.len] == '/' &&
+            !memcmp(p.data, e.data, e.len)) {
+            if (dir < 0)
+                dir = is_dir(e.data);
+            hit = dir;
+        }
     }
     gz_buf_free(&e);
     gz_buf_free(&p);
