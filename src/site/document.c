@@ -3,9 +3,11 @@
  * (date, slug, title, ext), categories and tags. The content itself is
  * not kept: site_doc_body reads it again when the document renders. */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/utf8.h"
 #include "site/internal.h"
@@ -26,18 +28,37 @@ site_data_get(const site_doc *doc, const char *key)
     return v ? *v : gz_nil();
 }
 
+/* The whole file, read straight into `out` (sized by fstat first). */
 static bool
 read_all(const char *path, gz_buf *out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
         return false;
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        gz_buf_put(out, tmp, n);
-    bool ok = !ferror(f);
-    fclose(f);
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0;
+    if (ok && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        ok = false;
+    }
+    if (ok && st.st_size > 0)
+        gz_buf_grow(out, (size_t)st.st_size + 1);
+    while (ok) {
+        if (out->cap - out->len <= 1)
+            gz_buf_grow(out, 65536);
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ok = n == 0;
+            break;
+        }
+        out->len += (size_t)n;
+        out->data[out->len] = 0;
+    }
+    int e = errno;
+    close(fd);
+    errno = e;
     return ok;
 }
 
