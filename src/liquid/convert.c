@@ -331,13 +331,13 @@ liq_to_array(gz_value v, gz_drop_env *env)
     case GZ_HASH:
         return hash_pairs(v.u.h, arena);
     case GZ_RANGE: {
-        const gz_range *r = v.u.r;
-        gz_array *a = gz_array_new(arena, r->last >= r->first ? (size_t)(r->last - r->first + 1) : 0);
-        for (int64_t i = r->first; i <= r->last; i++) {
-            gz_array_push(arena, a, gz_int(i));
-            if (i == INT64_MAX)
-                break;
-        }
+        uint64_t n = liq_range_size(v.u.r);
+        if (n > LIQ_RANGE_MAX)
+            n = LIQ_RANGE_MAX;
+        gz_array *a = gz_array_new(arena, (size_t)n);
+        for (uint64_t i = 0; i < n; i++)
+            a->items[i] = gz_int(v.u.r->first + (int64_t)i);
+        a->len = (size_t)n;
         return a;
     }
     case GZ_DROP: {
@@ -377,10 +377,35 @@ wrap_index(int64_t i, size_t len, size_t *at)
     return true;
 }
 
-static int64_t
-range_size(const gz_range *r)
+uint64_t
+liq_range_size(const gz_range *r)
 {
-    return r->last >= r->first ? r->last - r->first + 1 : 0;
+    if (r->last < r->first)
+        return 0;
+    uint64_t span = (uint64_t)r->last - (uint64_t)r->first;
+    return span == UINT64_MAX ? span : span + 1;
+}
+
+int64_t
+liq_float_to_i(double f)
+{
+    if (f != f)
+        return 0;
+    if (f >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (f <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)f;
+}
+
+int64_t
+liq_add_sat(int64_t a, int64_t b)
+{
+    if (b > 0 && a > INT64_MAX - b)
+        return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b)
+        return INT64_MIN;
+    return a + b;
 }
 
 bool
@@ -396,9 +421,11 @@ liq_size(gz_value v, int64_t *out, gz_drop_env *env)
     case GZ_HASH:
         *out = (int64_t)v.u.h->len;
         return true;
-    case GZ_RANGE:
-        *out = range_size(v.u.r);
+    case GZ_RANGE: {
+        uint64_t n = liq_range_size(v.u.r);
+        *out = n > INT64_MAX ? INT64_MAX : (int64_t)n;
         return true;
+    }
     case GZ_INT: /* Integer#size: bytes in the machine word */
         *out = 8;
         return true;

@@ -21,6 +21,12 @@ gz_value liq_to_number(gz_value v);
 /* String#to_i: leading whitespace, a sign, digits (single underscores
  * between them); "12abc" -> 12, "abc" -> 0. */
 int64_t liq_str_to_i(gz_str s);
+/* Float#to_i, saturating where Ruby would grow a Bignum; NaN gives 0. */
+int64_t liq_float_to_i(double f);
+/* a + b, saturating instead of overflowing. */
+int64_t liq_add_sat(int64_t a, int64_t b);
+/* The number of items of (first..last), computed without overflow. */
+uint64_t liq_range_size(const gz_range *r);
 /* Integer conversion for arguments like truncate's length (Liquid's
  * Integer(v.to_s)): integers, and strings like " 12 ", "0x1A", "010"
  * (octal), "1_000". Returns false otherwise ("invalid integer"), also for
@@ -36,7 +42,10 @@ bool liq_equal(gz_value a, gz_value b);
 
 /* The list view of a value for `for`, `map`, `join`, ...: arrays as they
  * are, ranges expanded, hashes as [key, value] pairs, list drops
- * materialised, nil as empty, anything else as a one-element list. */
+ * materialised, nil as empty, anything else as a one-element list. A range
+ * expands to at most LIQ_RANGE_MAX items (Ruby would exhaust memory on
+ * (1..1000000000000) | join; gazette stops there instead). */
+#define LIQ_RANGE_MAX ((size_t)1 << 24)
 gz_array *liq_to_array(gz_value v, gz_drop_env *env);
 
 /* Dot access `obj.key`: hash[key], drop.key, and when no such key exists

@@ -139,7 +139,7 @@ parse_range(liq_parser *p, gz_str a, gz_str b, int depth)
         if (v.type == GZ_INT)
             ends[i] = v.u.i;
         else if (v.type == GZ_FLOAT)
-            ends[i] = (int64_t)v.u.f;
+            ends[i] = liq_float_to_i(v.u.f);
         else if (v.type == GZ_STRING)
             ends[i] = liq_str_to_i(gz_value_str(v));
         else if (v.type == GZ_NIL)

@@ -21,7 +21,8 @@ static gz_value
 segment_at(const segment *s, size_t i)
 {
     size_t k = s->reversed ? s->len - 1 - i : i;
-    return s->items ? s->items[k] : gz_int(s->first + (int64_t)k);
+    /* in unsigned arithmetic: the sum is inside the range, the addend may not fit */
+    return s->items ? s->items[k] : gz_int((int64_t)((uint64_t)s->first + k));
 }
 
 static void
@@ -41,7 +42,7 @@ slice(liq_ctx *ctx, gz_value v, int64_t from, bool bounded, int64_t to, segment 
         break;
     case GZ_RANGE:
         s->first = v.u.r->first;
-        n = v.u.r->last >= v.u.r->first ? (size_t)(v.u.r->last - v.u.r->first) + 1 : 0;
+        n = (size_t)liq_range_size(v.u.r);
         break;
     case GZ_HASH:
     case GZ_DROP: {
@@ -65,7 +66,7 @@ slice(liq_ctx *ctx, gz_value v, int64_t from, bool bounded, int64_t to, segment 
     if (s->items)
         s->items += lo;
     else
-        s->first += (int64_t)lo;
+        s->first = (int64_t)((uint64_t)s->first + lo);
     s->len = hi - lo;
 }
 
@@ -77,9 +78,9 @@ ruby_to_i(liq_ctx *ctx, gz_value v, int64_t *out)
     case GZ_NIL: *out = 0; return true;
     case GZ_INT: *out = v.u.i; return true;
     case GZ_FLOAT:
-        if (v.u.f != v.u.f || v.u.f > 9.2e18 || v.u.f < -9.2e18)
+        if (v.u.f != v.u.f || v.u.f - v.u.f != 0) /* FloatDomainError */
             return liq_render_error(ctx, "%s", v.u.f != v.u.f ? "NaN" : "Infinity");
-        *out = (int64_t)v.u.f;
+        *out = liq_float_to_i(v.u.f);
         return true;
     case GZ_STRING: *out = liq_str_to_i(gz_value_str(v)); return true;
     case GZ_TIME: *out = v.u.t->sec; return true;
@@ -377,9 +378,9 @@ render_for(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         }
     }
     segment seg;
-    slice(ctx, collection, from, bounded, limit + from, &seg);
+    slice(ctx, collection, from, bounded, liq_add_sat(limit, from), &seg);
     seg.reversed = f->reversed;
-    gz_hash_set(ctx->env->arena, ctx->reg.offsets, f->name, gz_int(from + (int64_t)seg.len));
+    gz_hash_set(ctx->env->arena, ctx->reg.offsets, f->name, gz_int(liq_add_sat(from, (int64_t)seg.len)));
     if (!seg.len)
         return f->else_body ? liq_render_body(ctx, f->else_body, out) : true;
     return render_items(ctx, f, &seg, out);
@@ -471,7 +472,7 @@ render_tablerow(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         (t->limit && !eval_to_i(ctx, t->limit, &limit)))
         return false;
     segment seg;
-    slice(ctx, collection, from, t->limit != NULL, from + limit, &seg);
+    slice(ctx, collection, from, t->limit != NULL, liq_add_sat(from, limit), &seg);
     if (!eval_to_i(ctx, t->cols, &cols))
         return false;
     gz_buf_puts(out, "<tr class=\"row1\">\n");
