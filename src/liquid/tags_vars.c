@@ -131,7 +131,7 @@ count(liq_ctx *ctx, const liq_node *node, gz_buf *out, int step)
         cur = gz_hash_get(ctx->vars, name);
     gz_value v = cur && gz_truthy(*cur) ? *cur : gz_int(0), next;
     if (v.type == GZ_INT)
-        next = gz_int(v.u.i + step);
+        next = gz_int(liq_add_sat(v.u.i, step));
     else if (v.type == GZ_FLOAT)
         next = gz_float(v.u.f + step);
     else /* String#+ or Array#+ with an Integer: a TypeError in Ruby */
