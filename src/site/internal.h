@@ -198,6 +198,10 @@ struct site_render {
     /* Drops record what they are asked (DESIGN.md); NULL = nobody listens. */
     site_record_fn record;
     void *record_self;
+    /* The document's own excerpt, once this render computed it: kept here
+     * and freed with the render rather than cached for the whole build,
+     * so that excerpts (often the whole post) do not stay resident. */
+    site_text *own_excerpt;
 };
 
 /* ---- render.c ---- */

@@ -157,6 +157,11 @@ static bool
 nested(site_render *r, site_doc *doc, bool excerpt, gz_str *out)
 {
     site_cache *c = excerpt ? &doc->excerpt : &doc->content;
+    bool own = excerpt && doc == r->doc && r->stage != STAGE_EXCERPT;
+    if (own && r->own_excerpt) {
+        *out = gz_str_n(r->own_excerpt->text, r->own_excerpt->len);
+        return true;
+    }
     if (cached(c, out))
         return true;
     if ((!excerpt && on_stack(r, doc)) || r->depth >= 15)
@@ -166,8 +171,15 @@ nested(site_render *r, site_doc *doc, bool excerpt, gz_str *out)
     sub.doc = doc;
     sub.stage = excerpt ? STAGE_EXCERPT : STAGE_BODY;
     sub.stack[sub.depth++] = r->doc;
+    sub.own_excerpt = NULL;
     gz_buf raw = GZ_BUF_INIT, conv = GZ_BUF_INIT;
-    bool ok = site_doc_body(r->site, doc, &raw, r->diags);
+    bool ok = true;
+    /* The document's own body is already in hand (not in an excerpt,
+     * whose raw_content is only the head). */
+    if (doc == r->doc && r->stage != STAGE_EXCERPT && r->raw_content.p)
+        gz_buf_put_str(&raw, r->raw_content);
+    else
+        ok = site_doc_body(r->site, doc, &raw, r->diags);
     if (ok && excerpt) {
         /* Excerpt#extract_excerpt: the head before the separator, with
          * reference-style link definitions from the tail that it uses. */
@@ -217,8 +229,19 @@ nested(site_render *r, site_doc *doc, bool excerpt, gz_str *out)
         sub.raw_content = gz_buf_str(&raw);
         ok = convert_doc(&sub, a, gz_buf_str(&raw), &conv);
     }
-    if (ok)
+    if (ok && own && !cached(c, out)) {
+        /* only this render reads it (again, perhaps); another render that
+         * asks computes the same text */
+        gz_str t = gz_buf_str(&conv);
+        r->own_excerpt = gz_xmalloc(sizeof *r->own_excerpt + t.len + 1);
+        r->own_excerpt->len = t.len;
+        memcpy(r->own_excerpt->text, t.p, t.len);
+        r->own_excerpt->text[t.len] = 0;
+        *out = gz_str_n(r->own_excerpt->text, t.len);
+    } else if (ok && !own) {
         publish(c, gz_buf_str(&conv), out);
+    }
+    free(sub.own_excerpt);
     gz_buf_free(&raw);
     gz_buf_free(&conv);
     gz_arena_free(a);
@@ -315,6 +338,7 @@ site_render_output(site *s, size_t i, gz_buf *out, gz_diags *d)
     }
     gz_buf_put_str(out, gz_buf_str(&cur));
 done:
+    free(r.own_excerpt);
     gz_buf_free(&raw);
     gz_buf_free(&conv);
     gz_buf_free(&cur);
