@@ -26,7 +26,29 @@ typedef struct worker {
     gz_diags diags;
     size_t rendered;
     pthread_t thread;
+    FILE *progress; /* the calling thread draws progress here, or NULL */
 } worker;
+
+static double now_s(void);
+
+/* "N/M" on a terminal once the render has taken more than a second, at
+ * most ten times a second; erased at the end. */
+static void
+draw_progress(worker *w, double t0, double *last, bool done)
+{
+    double t = now_s();
+    if (!done && (t - t0 < 1.0 || t - *last < 0.1))
+        return;
+    if (done) {
+        if (*last > 0)
+            fputs("\r\033[K", w->progress);
+    } else {
+        fprintf(w->progress, "\rgazette: rendering %zu/%zu",
+                atomic_load(&w->job->done), w->job->n);
+        *last = t;
+    }
+    fflush(w->progress);
+}
 
 static void *
 work(void *arg)
@@ -34,7 +56,10 @@ work(void *arg)
     worker *w = arg;
     job *j = w->job;
     gz_buf out = GZ_BUF_INIT;
+    double t0 = w->progress ? now_s() : 0, last = 0;
     for (;;) {
+        if (w->progress)
+            draw_progress(w, t0, &last, false);
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n)
             break;
@@ -55,6 +80,8 @@ work(void *arg)
         }
         atomic_fetch_add(&j->done, 1);
     }
+    if (w->progress)
+        draw_progress(w, t0, &last, true);
     gz_buf_free(&out);
     return NULL;
 }
@@ -166,11 +193,9 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         if (k > 0 && pthread_create(&ws[k].thread, NULL, work, &ws[k]) != 0)
             nw = k; /* run with the threads we have */
     }
-    /* The calling thread works too; a progress line when on a terminal. */
-    if (o->progress && isatty(fileno(log))) {
-        /* Progress is drawn between outputs by a helper thread-free loop:
-         * the main thread renders, and looks at the clock after each one. */
-    }
+    /* The calling thread works too, and draws the progress on a terminal. */
+    if (o->progress && !o->quiet && isatty(fileno(log)))
+        ws[0].progress = log;
     work(&ws[0]);
     for (int k = 1; k < nw; k++)
         pthread_join(ws[k].thread, NULL);
