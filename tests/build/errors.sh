@@ -3,7 +3,8 @@
 # (file:line:col, or the file for one that cannot be read), exits 1 and
 # leaves the previous destination exactly as it was. One case per kind of
 # bad input: malformed front matter, a missing layout, a Liquid error in one
-# post (at render and at parse time), an unreadable file, invalid UTF-8.
+# post (at render and at parse time, and from Jekyll's include and link
+# tags), an unreadable file, invalid UTF-8.
 set -uo pipefail
 gazette=${1:?usage: errors.sh GAZETTE}
 work=$(mktemp -d "${TMPDIR:-/tmp}/gazette-errors.XXXXXX")
@@ -67,6 +68,15 @@ rm -f "$bad"
 printf -- '---\nlayout: post\n---\nfine\n{%% if x %%}never closed\n' >"$bad"
 check liquid-syntax-error "^error: _posts/2024-01-02-bad\.md:[0-9]+:[0-9]+: Liquid syntax error .*'if' tag was never closed"
 rm -f "$bad"
+
+# Jekyll's tags: an include that is not there, a link to no document.
+mkdir -p "$site/_includes"
+printf -- '---\nlayout: post\n---\nfine\n{%% include nosuch.html x="1" %%}\n' >"$bad"
+check include-not-found "^error: _posts/2024-01-02-bad\.md:5:4: Liquid error .*Could not locate the included file 'nosuch\.html'"
+printf -- '---\nlayout: post\n---\n{%% link nosuch.md %%}\n' >"$bad"
+check link-not-found "^error: _posts/2024-01-02-bad\.md:4:4: Liquid error .*Could not find document 'nosuch\.md' in tag 'link'"
+rm -f "$bad"
+rmdir "$site/_includes"
 
 # Unreadable: mode 000 (root reads anything, so there a dangling symlink).
 if (($(id -u) == 0)); then
