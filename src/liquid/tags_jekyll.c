@@ -74,27 +74,15 @@ render_inner(liq_ctx *ctx, const liq_body *body, gz_str *out)
     return ok;
 }
 
-/* Jekyll's relative_url filter applied to a URL (the registered filter;
- * without one, baseurl joined to the URL). */
+/* Jekyll's relative_url filter (registered with liq_options.jekyll, as
+ * these tags are) applied to a URL. */
 static bool
 relative_url(liq_ctx *ctx, gz_str url, gz_buf *out)
 {
     gz_value v;
-    if (liq_ctx_filter(ctx, "relative_url", gz_str_value(url), &v)) {
-        liq_to_s(out, v, ctx->env);
-        return true;
-    }
-    if (ctx->err->set)
-        return false;
-    gz_str base = ctx->site ? ctx->site->baseurl : gz_str_n(NULL, 0);
-    if (base.len && base.p[base.len - 1] == '/')
-        base.len--;
-    if (base.len && base.p[0] != '/')
-        gz_buf_putc(out, '/');
-    gz_buf_put_str(out, base);
-    if (!url.len || url.p[0] != '/')
-        gz_buf_putc(out, '/');
-    gz_buf_put_str(out, url);
+    if (!liq_ctx_filter(ctx, "relative_url", gz_str_value(url), &v))
+        return ctx->err->set ? false : liq_render_error(ctx, "undefined filter relative_url");
+    liq_to_s(out, v, ctx->env);
     return true;
 }
 

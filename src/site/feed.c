@@ -345,29 +345,6 @@ xml_attr(gz_buf *out, gz_str s)
     }
 }
 
-/* absolute_url(path) through the engine's filter; without one, site.url,
- * baseurl and the path joined. */
-static void
-absolute_url(site *s, liq_ctx *ctx, const char *path, gz_buf *out)
-{
-    gz_value v;
-    if (liq_ctx_filter(ctx, "absolute_url", gz_string(path, strlen(path)), &v) &&
-        v.type == GZ_STRING) {
-        gz_buf_put_str(out, gz_value_str(v));
-        return;
-    }
-    gz_str base = s->hooks.baseurl;
-    while (base.len && base.p[base.len - 1] == '/')
-        base.len--;
-    gz_buf_put_str(out, s->hooks.url);
-    if (base.len && base.p[0] != '/')
-        gz_buf_putc(out, '/');
-    gz_buf_put_str(out, base);
-    if (path[0] != '/')
-        gz_buf_putc(out, '/');
-    gz_buf_puts(out, path);
-}
-
 /* JekyllFeed::MetaTag: <link type=... rel=... href=... title=... /> */
 bool
 site_feed_meta(void *self, liq_ctx *ctx, gz_str markup, gz_buf *out)
@@ -384,10 +361,12 @@ site_feed_meta(void *self, liq_ctx *ctx, gz_str markup, gz_buf *out)
     gz_value title = site_cfg(s, "title");
     if (!gz_truthy(title))
         title = site_cfg(s, "name");
-    gz_buf href = GZ_BUF_INIT;
-    absolute_url(s, ctx, path, &href);
+    gz_value href;
+    if (!liq_ctx_filter(ctx, "absolute_url", gz_string(path, strlen(path)), &href) ||
+        href.type != GZ_STRING)
+        return liq_ctx_error(ctx, "feed_meta: no absolute_url filter");
     gz_buf_puts(out, "<link type=\"application/atom+xml\" rel=\"alternate\" href=\"");
-    xml_attr(out, gz_buf_str(&href));
+    xml_attr(out, gz_value_str(href));
     gz_buf_putc(out, '"');
     if (gz_truthy(title)) {
         gz_buf t = GZ_BUF_INIT;
@@ -401,6 +380,5 @@ site_feed_meta(void *self, liq_ctx *ctx, gz_str markup, gz_buf *out)
         gz_buf_free(&t);
     }
     gz_buf_puts(out, " />");
-    gz_buf_free(&href);
     return true;
 }
