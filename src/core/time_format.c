@@ -40,7 +40,22 @@ put_num(gz_buf *out, const conv *cv, char def_pad, int def_prec, int64_t v)
 {
     int prec = (cv->flags & F_LEFT) ? 1 : cv->width > 0 ? cv->width : def_prec;
     bool zero = cv->pad == '0' || (!cv->pad && def_pad == '0');
-    gz_buf_printf(out, zero ? "%0*lld" : "%*lld", prec, (long long)v);
+    if (v < 0 || prec > 64) { /* rare: let printf place the sign */
+        gz_buf_printf(out, zero ? "%0*lld" : "%*lld", prec, (long long)v);
+        return;
+    }
+    /* Digits by hand: the date filter formats several numbers per call, and
+     * printf's machinery was a visible part of rendering a page. */
+    char digits[20];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = n; i < prec; i++)
+        gz_buf_putc(out, zero ? '0' : ' ');
+    while (n)
+        gz_buf_putc(out, digits[--n]);
 }
 
 static void

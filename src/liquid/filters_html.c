@@ -120,31 +120,35 @@ LIQ_FILTER(strip_html)
     };
     size_t no_close[3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
     gz_buf pass1 = GZ_BUF_INIT;
+    /* Text between '<'s is copied in runs (memchr), not byte by byte. */
     for (size_t i = 0; i < s.len;) {
+        const char *lt = memchr(s.p + i, '<', s.len - i);
+        size_t at = lt ? (size_t)(lt - s.p) : s.len;
+        gz_buf_put(&pass1, s.p + i, at - i);
+        if (at == s.len)
+            break;
         size_t end = 0;
         bool hit = false;
-        if (s.p[i] == '<')
-            for (size_t k = 0; k < 3 && !hit; k++)
-                hit = match_block(s, i, blocks[k].open, blocks[k].close, &no_close[k], &end);
+        for (size_t k = 0; k < 3 && !hit; k++)
+            hit = match_block(s, at, blocks[k].open, blocks[k].close, &no_close[k], &end);
         if (hit) {
             i = end;
-            continue;
+        } else {
+            gz_buf_putc(&pass1, '<');
+            i = at + 1;
         }
-        gz_buf_putc(&pass1, s.p[i++]);
     }
     gz_str t = gz_buf_str(&pass1);
     gz_buf b = GZ_BUF_INIT;
-    bool no_gt = false; /* no '>' left: no more tags */
-    for (size_t i = 0; i < t.len; i++) {
-        if (t.p[i] == '<' && !no_gt) {
-            const char *gt = memchr(t.p + i + 1, '>', t.len - i - 1);
-            if (gt) {
-                i = (size_t)(gt - t.p);
-                continue;
-            }
-            no_gt = true;
+    for (size_t i = 0; i < t.len;) {
+        const char *lt = memchr(t.p + i, '<', t.len - i);
+        const char *gt = lt ? memchr(lt + 1, '>', (size_t)(t.p + t.len - lt - 1)) : NULL;
+        if (!gt) { /* no complete tag left */
+            gz_buf_put(&b, t.p + i, t.len - i);
+            break;
         }
-        gz_buf_putc(&b, t.p[i]);
+        gz_buf_put(&b, t.p + i, (size_t)(lt - (t.p + i)));
+        i = (size_t)(gt - t.p) + 1;
     }
     gz_buf_free(&pass1);
     *out = liq_f_take(ctx, &b);

@@ -418,8 +418,9 @@ LIQ_FILTER(truncate)
         return false;
     gz_value ell_arg = liq_f_arg(ctx, args, nargs, kwargs, 1, gz_string("...", 3));
     gz_str ellipsis = liq_f_to_s(ctx, ell_arg);
-    size_t chars = gz_utf8_length(s);
-    if (length >= 0 && chars <= (uint64_t)length) {
+    /* Walk at most `length` characters, not the whole text, to learn
+     * whether it is longer. */
+    if (length >= 0 && gz_utf8_offset(s, (size_t)length) == s.len) {
         *out = gz_str_value(s);
         return true;
     }
