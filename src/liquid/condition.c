@@ -256,6 +256,10 @@ contains(liq_ctx *ctx, const liq_cond *c, gz_value a, gz_value b)
 {
     if (!gz_truthy(a) || !gz_truthy(b))
         return false;
+    /* a method literal has no include?; as the needle only a string's
+     * include? (of its to_s, "") can match it */
+    if (is_method_literal(c->left) || (is_method_literal(c->right) && a.type != GZ_STRING))
+        return false;
     switch (a.type) {
     case GZ_STRING: {
         /* right.to_s; a method literal's to_s is "" */
@@ -263,8 +267,6 @@ contains(liq_ctx *ctx, const liq_cond *c, gz_value a, gz_value b)
         return gz_str_find(gz_value_str(a), needle, 0) >= 0;
     }
     case GZ_ARRAY:
-        if (is_method_literal(c->right))
-            return false;
         for (size_t i = 0; i < a.u.a->len; i++)
             if (liq_equal(a.u.a->items[i], b))
                 return true;

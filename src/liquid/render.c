@@ -122,10 +122,29 @@ liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out)
         if (!ok && !node_failed(ctx, node, out))
             return false;
         /* break and continue stop every body up to their loop */
-        if (ctx->interrupt != LIQ_INT_NONE)
+        if (ctx->ninterrupts)
             return true;
     }
     return true;
+}
+
+void
+liq_push_interrupt(liq_ctx *ctx, liq_interrupt what)
+{
+    if (ctx->ninterrupts == ctx->interrupts_cap) {
+        uint32_t cap = ctx->interrupts_cap ? ctx->interrupts_cap * 2 : 4;
+        ctx->interrupts = gz_arena_realloc(ctx->env->arena, ctx->interrupts,
+                                           ctx->interrupts_cap * sizeof *ctx->interrupts,
+                                           cap * sizeof *ctx->interrupts);
+        ctx->interrupts_cap = cap;
+    }
+    ctx->interrupts[ctx->ninterrupts++] = what;
+}
+
+liq_interrupt
+liq_pop_interrupt(liq_ctx *ctx)
+{
+    return ctx->ninterrupts ? ctx->interrupts[--ctx->ninterrupts] : LIQ_INT_NONE;
 }
 
 /* ---- scopes ----------------------------------------------------------- */

@@ -52,7 +52,11 @@ struct liq_ctx {
     gz_hash *vars;      /* the caller's variables, never written */
     gz_hash *counters;  /* increment/decrement, shadowing vars */
 
-    liq_interrupt interrupt;
+    /* Ruby keeps break/continue on a stack: a loop takes one per item, so
+     * breaks that no loop takes (in tablerow, outside any loop) stay and
+     * stop every enclosing body. */
+    liq_interrupt *interrupts;
+    uint32_t ninterrupts, interrupts_cap;
     gz_value forloop;   /* the innermost forloop object, for parentloop */
     liq_registers reg;
     gz_value ifchanged; /* last output of {% ifchanged %}, nil at first */
@@ -70,6 +74,10 @@ bool liq_render_error(liq_ctx *ctx, const char *fmt, ...) __attribute__((format(
  * A node's error is printed inline ("Liquid error (line N): ...") or,
  * with errors_fatal, returned as false. */
 bool liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out);
+
+/* break and continue. */
+void liq_push_interrupt(liq_ctx *ctx, liq_interrupt what);
+liq_interrupt liq_pop_interrupt(liq_ctx *ctx);
 
 /* Scopes. */
 bool liq_push_scope(liq_ctx *ctx);

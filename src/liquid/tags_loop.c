@@ -31,11 +31,11 @@ slice(liq_ctx *ctx, gz_value v, int64_t from, bool bounded, int64_t to, segment 
     size_t n = 0;
     *s = (segment){ 0 };
     switch (v.type) {
-    case GZ_STRING: /* a string is one item, or none when empty */
+    case GZ_STRING: /* one item, or none when empty; offset and limit ignored */
         s->single = v;
         s->items = &s->single;
-        n = v.len ? 1 : 0;
-        break;
+        s->len = v.len ? 1 : 0;
+        return;
     case GZ_ARRAY:
         s->items = v.u.a->items;
         n = v.u.a->len;
@@ -337,12 +337,8 @@ render_items(liq_ctx *ctx, const for_loop *f, const segment *seg, gz_buf *out)
         liq_set_local(ctx, f->var, segment_at(seg, i));
         ok = liq_render_body(ctx, &f->body, out);
         liq_forloop_next(loop);
-        if (ctx->interrupt != LIQ_INT_NONE) {
-            liq_interrupt what = ctx->interrupt;
-            ctx->interrupt = LIQ_INT_NONE;
-            if (what == LIQ_INT_BREAK)
-                break;
-        }
+        if (liq_pop_interrupt(ctx) == LIQ_INT_BREAK)
+            break;
     }
     ctx->forloop = outer;
     liq_pop_scope(ctx);
@@ -673,7 +669,7 @@ static bool
 render_break(liq_ctx *ctx, const liq_node *node, gz_buf *out)
 {
     (void)node, (void)out;
-    ctx->interrupt = LIQ_INT_BREAK;
+    liq_push_interrupt(ctx, LIQ_INT_BREAK);
     return true;
 }
 
@@ -681,7 +677,7 @@ static bool
 render_continue(liq_ctx *ctx, const liq_node *node, gz_buf *out)
 {
     (void)node, (void)out;
-    ctx->interrupt = LIQ_INT_CONTINUE;
+    liq_push_interrupt(ctx, LIQ_INT_CONTINUE);
     return true;
 }
 

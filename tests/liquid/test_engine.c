@@ -323,6 +323,18 @@ test_lax_tolerance(void)
                      "{% for i in (-9223372036854775807..9223372036854775807) limit: 1 %}"
                      "{{ i }}{% endfor %}", NULL),
               "12-9223372036854775807");
+    /* found by random differential testing against Ruby */
+    CHECK_STR(render("{% for i in s offset: 1 limit: 0 %}[{{ i }}]{% endfor %}",
+                     "{\"s\":\"ab\"}"),
+              "[ab]");
+    CHECK_STR(render("{% for i in (1..2) %}{% tablerow j in (1..3) %}{% break %}"
+                     "{% endtablerow %}{{ i }}{% endfor %}after", NULL),
+              "<tr class=\"row1\">\n<td class=\"col1\"></td><td class=\"col2\"></td>"
+              "<td class=\"col3\"></td></tr>\n");
+    CHECK_STR(render("{% if blank contains blank %}y{% endif %}{% if h contains blank %}h"
+                     "{% endif %}{% if 'a' contains blank %}s{% endif %}",
+                     "{\"h\":{\"\":1}}"),
+              "s");
     /* strict mode rejects what lax reads */
     result r = run_with("{{ 'a' @ }}", NULL, LIQ_STRICT, NULL, false, NULL);
     CHECK_STR(r.message, "Liquid syntax error (line 1): Unexpected character @ in "
