@@ -13,10 +13,14 @@ gz_arena *liq_ctx_arena(liq_ctx *ctx);
 gz_drop_env *liq_ctx_env(liq_ctx *ctx);
 const liq_site_hooks *liq_ctx_site(liq_ctx *ctx);
 liq_mode liq_ctx_mode(liq_ctx *ctx);
-/* Parses and renders a Liquid expression against the current scope
- * (where_exp, find_exp, group_by_exp): `var` is bound to `item`. */
+/* Parses and evaluates a Liquid condition against the current scope
+ * (where_exp, find_exp): `var` is bound to `item`. */
 bool liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr,
                             gz_value *out);
+/* The same for a variable with filters, as Jekyll's group_by_exp reads it
+ * (Liquid::Variable, lax): `var` is bound to `item`. */
+bool liq_ctx_eval_expression(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr,
+                             gz_value *out);
 
 /* Records a render error raised by a filter ("Liquid error: ..." text is
  * produced by the renderer from it). Always returns false, so a filter can

@@ -165,6 +165,7 @@ LIQ_FILTER(uri_escape);
 /* jekyll_filters_array.c */
 LIQ_FILTER(find_exp);
 LIQ_FILTER(group_by);
+LIQ_FILTER(group_by_exp);
 LIQ_FILTER(jekyll_find);
 LIQ_FILTER(jekyll_sort);
 LIQ_FILTER(jekyll_where);

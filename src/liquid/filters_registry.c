@@ -83,6 +83,7 @@ static const liq_filter_def jekyll_filters[] = {
     { "find", liq_filter_jekyll_find, 2, 2, true },
     J(find_exp, 2, 2),
     J(group_by, 1, 1),
+    J(group_by_exp, 2, 2),
     J(inspect, 0, 0),
     J(jsonify, 0, 0),
     J(markdownify, 0, 0),

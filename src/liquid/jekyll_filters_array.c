@@ -223,8 +223,32 @@ LIQ_FILTER(find_exp)
 
 /* ---- group_by -------------------------------------------------------------- */
 
-/* [{"name" => key, "items" => [...], "size" => n}] in order of first
- * appearance, keyed by item_property(item, property).to_s. */
+/* Appends item to the group named by `key` (created on first sight) of
+ * Jekyll's grouped_array: [{"name" => key, "items" => [...], "size" => n}]
+ * in order of first appearance. `index` maps a group's identity to its
+ * position in r. */
+static void
+add_to_group(gz_arena *a, gz_hash *index, gz_array *r, gz_str identity, gz_value key,
+             gz_value item)
+{
+    gz_value *at = gz_hash_get(index, identity);
+    gz_hash *group;
+    if (at) {
+        group = r->items[at->u.i].u.h;
+    } else {
+        gz_hash_set(a, index, identity, gz_int((int64_t)r->len));
+        group = gz_hash_new(a, 3);
+        gz_hash_set(a, group, GZ_STR("name"), key);
+        gz_hash_set(a, group, GZ_STR("items"), gz_array_value(gz_array_new(a, 4)));
+        gz_hash_set(a, group, GZ_STR("size"), gz_int(0));
+        gz_array_push(a, r, gz_hash_value(group));
+    }
+    gz_array *members = gz_hash_get(group, GZ_STR("items"))->u.a;
+    gz_array_push(a, members, item);
+    gz_hash_set(a, group, GZ_STR("size"), gz_int((int64_t)members->len));
+}
+
+/* Keyed by item_property(item, property).to_s. */
 LIQ_FILTER(group_by)
 {
     (void)nargs, (void)kwargs;
@@ -237,29 +261,47 @@ LIQ_FILTER(group_by)
         return true;
     }
     gz_arena *a = liq_ctx_arena(ctx);
-    gz_hash *groups = gz_hash_new(a, 8); /* name -> index into r */
+    gz_hash *index = gz_hash_new(a, 8);
     gz_array *r = gz_array_new(a, 8);
     for (size_t i = 0; i < items->len; i++) {
         gz_value prop;
         if (!item_property(ctx, items->items[i], args[0], &prop))
             return internal_error(ctx);
         gz_str name = liq_f_to_s(ctx, prop);
-        gz_value *at = gz_hash_get(groups, name);
-        gz_hash *group;
-        if (at) {
-            group = r->items[at->u.i].u.h;
-        } else {
-            gz_hash_set(a, groups, name, gz_int((int64_t)r->len));
-            group = gz_hash_new(a, 3);
-            gz_hash_set(a, group, GZ_STR("name"), gz_str_value(name));
-            gz_hash_set(a, group, GZ_STR("items"), gz_array_value(gz_array_new(a, 4)));
-            gz_hash_set(a, group, GZ_STR("size"), gz_int(0));
-            gz_array_push(a, r, gz_hash_value(group));
-        }
-        gz_array *members = gz_hash_get(group, GZ_STR("items"))->u.a;
-        gz_array_push(a, members, items->items[i]);
-        gz_hash_set(a, group, GZ_STR("size"), gz_int((int64_t)members->len));
+        add_to_group(a, index, r, name, gz_str_value(name), items->items[i]);
     }
+    *out = gz_array_value(r);
+    return true;
+}
+
+/* Keyed by the value of the expression with the variable bound to the item
+ * (Ruby's group_by: equal values, so 1 and "1" are two groups). */
+LIQ_FILTER(group_by_exp)
+{
+    (void)nargs, (void)kwargs;
+    gz_array *items;
+    if (input.type == GZ_STRING || !enumerable(ctx, input, &items)) {
+        *out = input;
+        return true;
+    }
+    gz_arena *a = liq_ctx_arena(ctx);
+    gz_str var = liq_f_to_s(ctx, args[0]), expr = liq_f_to_s(ctx, args[1]);
+    gz_hash *index = gz_hash_new(a, 8);
+    gz_array *r = gz_array_new(a, 8);
+    gz_buf identity = GZ_BUF_INIT;
+    for (size_t i = 0; i < items->len; i++) {
+        gz_value key;
+        if (!liq_ctx_eval_expression(ctx, var, items->items[i], expr, &key)) {
+            gz_buf_free(&identity);
+            return false;
+        }
+        gz_buf_clear(&identity);
+        gz_value_inspect(&identity, key, liq_ctx_env(ctx));
+        gz_str id = gz_buf_str(&identity);
+        add_to_group(a, index, r, gz_str_n(gz_arena_strndup(a, id.p, id.len), id.len), key,
+                     items->items[i]);
+    }
+    gz_buf_free(&identity);
     *out = gz_array_value(r);
     return true;
 }

@@ -264,6 +264,26 @@ liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz_
     return ok;
 }
 
+bool
+liq_ctx_eval_expression(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz_value *out)
+{
+    liq_parser p = { 0 };
+    p.arena = ctx->env->arena;
+    p.mode = LIQ_LAX; /* Jekyll builds it with a default ParseContext */
+    p.jekyll = true;
+    liq_variable *v = liq_variable_parse(&p, expr);
+    gz_buf_free(&p.scratch);
+    gz_buf_free(&p.error);
+    if (!v)
+        return liq_filter_error(ctx, "invalid expression '%.*s'", (int)expr.len, expr.p);
+    if (!liq_push_scope(ctx))
+        return false;
+    liq_set_local(ctx, var, item);
+    bool ok = liq_eval_variable(ctx, v, out);
+    liq_pop_scope(ctx);
+    return ok;
+}
+
 /* ---- rendering a template --------------------------------------------- */
 
 void
