@@ -78,14 +78,13 @@ node_failed(liq_ctx *ctx, const liq_node *node, gz_buf *out)
 
 /* ---- bodies ----------------------------------------------------------- */
 
-/* Counts one step (a body, a node) against the render's limits. */
-static bool
-spend(liq_ctx *ctx, const gz_buf *out)
+bool
+liq_spend(liq_ctx *ctx, size_t output)
 {
     liq_budget *b = ctx->budget;
     if ((b->step_limit && ++b->steps > b->step_limit) ||
         (b->memory_limit &&
-         gz_arena_bytes(b->arena) - b->memory_base + out->len > b->memory_limit)) {
+         gz_arena_bytes(b->arena) - b->memory_base + output > b->memory_limit)) {
         liq_render_error(ctx, "Memory limits exceeded");
         ctx->err->abort = true;
         return false;
@@ -97,12 +96,12 @@ bool
 liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out)
 {
     bool limited = ctx->budget->step_limit || ctx->budget->memory_limit;
-    if (limited && !spend(ctx, out))
+    if (limited && !liq_spend(ctx, out->len))
         return false;
     for (uint32_t i = 0; i < body->len; i++) {
         const liq_node *node = &body->nodes[i];
         bool ok;
-        if (limited && !spend(ctx, out))
+        if (limited && !liq_spend(ctx, out->len))
             return false;
         switch (node->kind) {
         case LIQ_N_TEXT:

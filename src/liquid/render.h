@@ -75,6 +75,11 @@ bool liq_render_error(liq_ctx *ctx, const char *fmt, ...) __attribute__((format(
  * with errors_fatal, returned as false. */
 bool liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out);
 
+/* Counts one step (a body, a node, a filter) against the limits of
+ * liq_options, given the output's size so far; false after raising
+ * "Memory limits exceeded". Only called when a limit is set. */
+bool liq_spend(liq_ctx *ctx, size_t output);
+
 /* break and continue. */
 void liq_push_interrupt(liq_ctx *ctx, liq_interrupt what);
 liq_interrupt liq_pop_interrupt(liq_ctx *ctx);

@@ -313,9 +313,12 @@ liq_eval_variable(liq_ctx *ctx, const liq_variable *var, gz_value *out)
     gz_value v = gz_nil();
     if (var->expr && !liq_eval(ctx, var->expr, &v))
         return false;
-    for (uint32_t i = 0; i < var->nfilters; i++)
-        if (!apply_filter(ctx, &var->filters[i], &v))
+    bool limited = ctx->budget->step_limit || ctx->budget->memory_limit;
+    for (uint32_t i = 0; i < var->nfilters; i++) {
+        /* a chain of filters can grow a value exponentially by itself */
+        if (!apply_filter(ctx, &var->filters[i], &v) || (limited && !liq_spend(ctx, 0)))
             return false;
+    }
     *out = v;
     return true;
 }
