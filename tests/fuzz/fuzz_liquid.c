@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * rendering itself is exponential): bound each render's work */
         liq_options opts = { .mode = mode ? LIQ_STRICT : LIQ_LAX, .loader = { load, &p },
                              .jekyll = true,
-                             .step_limit = 200000, .memory_limit = 16 << 20 };
+                             .step_limit = 200000, .memory_limit = 1 << 20 };
         liq_engine *e = liq_engine_new(&opts);
         gz_diags diags = { 0 };
         liq_template *t = liq_parse(e, gz_str_n(text, tlen), "fuzz", &diags);
