@@ -389,7 +389,7 @@ LIQ_FILTER(slice)
     if (input.type == GZ_ARRAY || (input.type == GZ_DROP && input.u.d->cls->length)) {
         gz_array *list = liq_to_array(input, liq_ctx_env(ctx));
         gz_array *res = gz_array_new(liq_ctx_arena(ctx), 0);
-        if (slice_bounds(start, length, list->len, &from, &count)) {
+        if (slice_bounds(start, length, list->len, &from, &count) && count > 0) {
             res->items = list->items + from; /* shares the items: values are immutable */
             res->len = res->cap = count;
         }
