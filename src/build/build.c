@@ -1,14 +1,19 @@
-/* The build pipeline: load the site, render every output on worker
- * threads (each compared with the destination and staged only when its
- * bytes changed), then — only if nothing failed — commit the staged files,
- * remove what no longer belongs to the site, write the manifest and the
- * summary line. */
+/* The build pipeline: load the site; with a cache from an earlier build,
+ * find the outputs whose recorded reads changed; render those (or all) on
+ * worker threads, recording what each reads, each compared with what the
+ * destination holds and staged only when its bytes changed; then — only
+ * if nothing failed — commit the staged files, remove what no longer
+ * belongs to the site, write the cache, the manifest and the summary. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 
+#include "build/deps.h"
 #include "build/internal.h"
 #include "core/arena.h"
 
@@ -19,12 +24,15 @@ typedef struct job {
     _Atomic size_t next;
     _Atomic size_t done;
     build_fate *fates;
+    dep_table *deps;
+    const dep_plan *plan; /* NULL: render everything */
 } job;
 
 typedef struct worker {
     job *job;
     gz_diags diags;
     size_t rendered;
+    dep_recorder recorder;
     pthread_t thread;
     FILE *progress; /* the calling thread draws progress here, or NULL */
 } worker;
@@ -63,16 +71,33 @@ work(void *arg)
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n)
             break;
+        if (j->plan && !j->plan->dirty[i]) {
+            /* nothing it read has changed: its record was carried over */
+            j->fates[i] = FATE_UNCHANGED;
+            atomic_fetch_add(&j->done, 1);
+            continue;
+        }
         site_output o = site_output_at(j->site, i);
+        w->recorder.table = j->deps;
         if (o.static_src) {
             j->fates[i] = build_stage_copy(j->stage, i, o.dest_rel, o.static_src, &w->diags);
+            size_t src = site_output_source(j->site, i);
+            dep_record(&w->recorder, (site_dep){ .kind = SITE_DEP_SOURCE, .source = src });
+            dep_recorder_finish(&w->recorder, i, site_source_at(j->site, src).hash);
         } else {
             gz_buf_clear(&out);
-            if (site_render_output(j->site, i, &out, &w->diags))
-                j->fates[i] = build_stage_bytes(j->stage, i, o.dest_rel, gz_buf_str(&out),
-                                                &w->diags);
-            else
+            if (site_render_output_deps(j->site, i, &out, &w->diags, dep_record, &w->recorder)) {
+                uint64_t hash = XXH3_64bits(out.data, out.len);
+                dep_recorder_finish(&w->recorder, i, hash);
+                if (j->plan && j->plan->had_hash[i] && j->plan->old_hash[i] == hash)
+                    j->fates[i] = FATE_UNCHANGED; /* the same bytes as last time */
+                else
+                    j->fates[i] = build_stage_bytes(j->stage, i, o.dest_rel, gz_buf_str(&out),
+                                                    &w->diags);
+            } else {
                 j->fates[i] = FATE_FAILED;
+                w->recorder.n = 0;
+            }
             w->rendered++;
             /* A very large output is not kept around for the next one. */
             if (out.cap > (8u << 20))
@@ -83,6 +108,7 @@ work(void *arg)
     if (w->progress)
         draw_progress(w, t0, &last, true);
     gz_buf_free(&out);
+    dep_recorder_free(&w->recorder);
     return NULL;
 }
 
@@ -156,6 +182,43 @@ distinct_outputs(site *s, size_t n)
     return distinct;
 }
 
+/* The cache's path: DIR/build.cache, DIR from --cache or SOURCE/.gazette-cache
+ * (created when missing). */
+static void
+cache_path(const build_options *o, const site *s, gz_buf *path)
+{
+    if (o->cache_dir)
+        gz_buf_puts(path, o->cache_dir);
+    else
+        gz_buf_printf(path, "%s/.gazette-cache", site_source(s));
+    mkdir(path->data, 0755);
+    gz_buf_puts(path, "/build.cache");
+}
+
+/* Reads the earlier build's cache when it can serve this build; says why
+ * not when the cache exists but cannot be used. */
+static bool
+usable_cache(const build_options *o, site *s, const char *path, uint64_t global, bool distinct,
+             build_cache *old, gz_diags *d)
+{
+    if (o->full || !distinct)
+        return false;
+    gz_buf why = GZ_BUF_INIT;
+    bool ok = build_cache_read(old, path, &why);
+    if (!ok && why.len)
+        gz_diags_add(d, GZ_WARNING, path, 0, 0, "the build cache is %s; building everything",
+                     why.data);
+    gz_buf_free(&why);
+    struct stat st;
+    if (ok && (old->global != global || strcmp(old->dest, site_dest(s)) != 0 ||
+               stat(site_dest(s), &st) != 0)) {
+        /* config, layouts, includes or data changed, or another destination */
+        build_cache_free(old);
+        ok = false;
+    }
+    return ok;
+}
+
 int
 build_run(const build_options *o, FILE *log, build_stats *stats)
 {
@@ -168,12 +231,24 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     int nw = 0;
     build_fate *fates = NULL;
     FILE *manifest = NULL;
+    dep_table deps = { 0 };
+    dep_plan plan = { 0 };
+    build_cache old = { 0 };
+    bool incremental = false;
+    gz_buf cpath = GZ_BUF_INIT;
 
     site *s = site_load(&o->site, &d);
     if (!s || d.errors)
         goto fail;
     size_t n = site_output_count(s);
-    if (!build_stage_open(&stage, site_dest(s), distinct_outputs(s, n), &d))
+    bool distinct = distinct_outputs(s, n);
+    uint64_t global = site_global_fingerprint(s);
+    cache_path(o, s, &cpath);
+    dep_table_init(&deps, s);
+    incremental = usable_cache(o, s, cpath.data, global, distinct, &old, &d);
+    if (incremental)
+        dep_plan_make(&deps, &old, &plan);
+    if (!build_stage_open(&stage, site_dest(s), distinct, &d))
         goto fail;
 
     nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -184,7 +259,8 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     if ((size_t)nw > n && n > 0)
         nw = (int)n;
     fates = gz_xcalloc(n + 1, sizeof *fates);
-    job j = { .site = s, .stage = &stage, .n = n, .fates = fates };
+    job j = { .site = s, .stage = &stage, .n = n, .fates = fates, .deps = &deps,
+              .plan = incremental ? &plan : NULL };
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
     ws = gz_xcalloc((size_t)nw + 1, sizeof *ws);
@@ -218,6 +294,17 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
             goto fail;
         }
     }
+    /* From the first change to the destination until the new cache is in
+     * place, no cache describes it: a build killed meanwhile is followed
+     * by a full one. */
+    size_t staged = 0;
+    for (size_t i = 0; i < n; i++)
+        staged += fates[i] == FATE_STAGED;
+    if ((staged || (incremental && plan.nremoved)) && unlink(cpath.data) != 0 && errno != ENOENT) {
+        gz_diags_add(&d, GZ_ERROR, cpath.data, 0, 0, "cannot remove the old build cache: %s",
+                     strerror(errno));
+        goto fail;
+    }
     const char **rels = gz_xmalloc((n + 1) * sizeof *rels);
     if (stage.fresh && !build_commit_fresh(&stage, &d)) {
         free(rels);
@@ -242,8 +329,16 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     for (size_t i = 0; i < nkeep && i < 64; i++)
         keep[i] = site_keep_at(s, i);
     removal rm = { .manifest = manifest, .log = log, .verbose = o->verbose };
-    st.removed = stage.fresh ? 0 : build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
+    if (incremental)
+        st.removed = build_remove(site_dest(s), plan.removed, plan.nremoved, keep, nkeep,
+                                  on_removed, &rm);
+    else if (!stage.fresh)
+        st.removed = build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
     free(rels);
+    gz_buf why = GZ_BUF_INIT;
+    if (!dep_table_write(&deps, global, cpath.data, &why))
+        gz_diags_add(&d, GZ_WARNING, cpath.data, 0, 0, "no build cache written: %s", why.data);
+    gz_buf_free(&why);
     if (manifest && fclose(manifest) != 0)
         gz_diags_add(&d, GZ_ERROR, o->manifest, 0, 0, "cannot write the manifest");
     manifest = NULL;
@@ -273,6 +368,11 @@ done:
     free(ws);
     free(fates);
     gz_diags_free(&d);
+    dep_plan_free(&plan);
+    build_cache_free(&old);
+    if (s)
+        dep_table_free(&deps);
+    gz_buf_free(&cpath);
     site_free(s);
     if (stats)
         *stats = st;

@@ -18,6 +18,8 @@ typedef struct build_options {
     bool verbose;         /* one line per written/removed file */
     bool progress;        /* progress on a terminal when the build takes > 1 s */
     const char *manifest; /* write "+ path" / "- path" lines here; NULL: none */
+    const char *cache_dir; /* NULL: SOURCE/.gazette-cache */
+    bool full;            /* render everything, whatever the cache says */
 } build_options;
 
 typedef struct build_stats {

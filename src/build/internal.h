@@ -55,4 +55,9 @@ typedef void (*build_removed_fn)(void *self, const char *rel);
 size_t build_clean(const char *dest, const char *const *outputs, size_t noutputs,
                    const char *const *keep, size_t nkeep, build_removed_fn removed, void *self);
 
+/* Removes the files at rels (earlier outputs), and the folders that
+ * leaves empty, unless kept. Calls `removed` for each file removed. */
+size_t build_remove(const char *dest, const char *const *rels, size_t nrels,
+                    const char *const *keep, size_t nkeep, build_removed_fn removed, void *self);
+
 #endif

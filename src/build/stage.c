@@ -538,3 +538,31 @@ build_clean(const char *dest, const char *const *outputs, size_t noutputs,
     gz_arena_free(a);
     return w.count;
 }
+
+size_t
+build_remove(const char *dest, const char *const *rels, size_t nrels, const char *const *keep,
+             size_t nkeep, build_removed_fn removed, void *self)
+{
+    size_t count = 0;
+    gz_buf p = GZ_BUF_INIT;
+    for (size_t i = 0; i < nrels; i++) {
+        if (kept(rels[i], keep, nkeep))
+            continue;
+        gz_buf_clear(&p);
+        gz_buf_printf(&p, "%s/%s", dest, rels[i]);
+        if (unlink(p.data) != 0)
+            continue;
+        count++;
+        if (removed)
+            removed(self, rels[i]);
+        /* folders left empty go too, as a clean build would not make them */
+        for (char *sl = strrchr(p.data, '/'); sl && sl > p.data + strlen(dest);
+             sl = strrchr(p.data, '/')) {
+            *sl = 0;
+            if (keep_parent(p.data + strlen(dest) + 1, keep, nkeep) || rmdir(p.data) != 0)
+                break;
+        }
+    }
+    gz_buf_free(&p);
+    return count;
+}

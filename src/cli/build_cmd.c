@@ -1,5 +1,5 @@
-/* gazette build: Jekyll's `jekyll build` options, plus --jobs and
- * --manifest. */
+/* gazette build: Jekyll's `jekyll build` options, plus --jobs,
+ * --manifest and the incremental cache's --cache and --full. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,8 @@ usage(FILE *f)
             "      --limit-posts N      only the N newest posts\n"
             "  -j, --jobs N             render with N threads (default: cores)\n"
             "      --manifest FILE      list written (+) and removed (-) paths\n"
+            "      --cache DIR          the incremental build cache (default: SOURCE/.gazette-cache)\n"
+            "      --full               render everything, whatever the cache says\n"
             "  -q, --quiet              no summary line\n"
             "  -V, --verbose            name every written and removed file\n"
             "  -h, --help               this text\n");
@@ -110,6 +112,12 @@ cli_build(int argc, char **argv)
             if (!(v = value(argc, argv, &i, "--manifest")))
                 goto out;
             o.manifest = v;
+        } else if (is(a, NULL, "--cache")) {
+            if (!(v = value(argc, argv, &i, "--cache")))
+                goto out;
+            o.cache_dir = v;
+        } else if (is(a, NULL, "--full")) {
+            o.full = true;
         } else if (is(a, "-q", "--quiet")) {
             o.quiet = true;
         } else if (is(a, "-V", "--verbose")) {

@@ -28,15 +28,18 @@ site_data_get(const site_doc *doc, const char *key)
     return v ? *v : gz_nil();
 }
 
-/* The whole file, read straight into `out` (sized by fstat first). */
+/* The whole file, read straight into `out` (sized by fstat first); *st
+ * is the file's status. */
 static bool
-read_all(const char *path, gz_buf *out)
+read_all(const char *path, gz_buf *out, struct stat *st_out)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return false;
     struct stat st;
     bool ok = fstat(fd, &st) == 0;
+    if (ok && st_out)
+        *st_out = st;
     if (ok && S_ISDIR(st.st_mode)) {
         errno = EISDIR;
         ok = false;
@@ -434,7 +437,7 @@ site_doc_body(site *s, const site_doc *doc, gz_buf *out, gz_diags *d)
     }
     gz_buf path = GZ_BUF_INIT, all = GZ_BUF_INIT;
     gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
-    bool ok = read_all(path.data, &all);
+    bool ok = read_all(path.data, &all, NULL);
     if (!ok)
         gz_diags_add(d, GZ_ERROR, doc->relpath, 0, 0, "could not read file: %s", strerror(errno));
     else if (doc->body_off <= all.len)
@@ -450,7 +453,8 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
 {
     gz_buf path = GZ_BUF_INIT, all = GZ_BUF_INIT;
     gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
-    bool ok = read_all(path.data, &all);
+    struct stat st;
+    bool ok = read_all(path.data, &all, &st);
     gz_buf_free(&path);
     *fm = NULL;
     if (!ok) {
@@ -459,6 +463,7 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
         return false;
     }
     gz_str text = gz_buf_str(&all);
+    site_doc_fingerprint(doc, text, &st);
     size_t bad;
     if (!gz_utf8_valid(text, &bad)) {
         int line, col;
@@ -528,6 +533,12 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
     doc->data = gz_hash_new(a, 12);
 
     if (kind == SITE_STATIC) {
+        gz_buf path = GZ_BUF_INIT;
+        gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
+        struct stat st;
+        if (stat(path.data, &st) == 0)
+            site_doc_fingerprint(doc, gz_str_n(NULL, 0), &st);
+        gz_buf_free(&path);
         site_doc_url(s, doc);
         return doc;
     }

@@ -13,12 +13,44 @@ S(const char *s)
     return gz_str_c(s);
 }
 
-static void
-record(gz_drop_env *env, const char *what, gz_str key)
+static site_render *
+render_of(gz_drop_env *env)
 {
-    site_render *r = env ? env->user : NULL;
-    if (r && r->record)
-        r->record(r->record_self, what, key);
+    return env ? env->user : NULL;
+}
+
+/* What reading `key` of a document depends on: which neighbour it has,
+ * another document's rendered content, or else the document's source. */
+static void
+record_doc(gz_drop_env *env, const site_doc *doc, gz_str key)
+{
+    site_render *r = render_of(env);
+    if (!r || !r->record)
+        return;
+    site_dep_kind kind = SITE_DEP_SOURCE;
+    if (doc->kind == SITE_POST || doc->kind == SITE_DOC) {
+        if (gz_str_eq_c(key, "next"))
+            kind = SITE_DEP_NEXT;
+        else if (gz_str_eq_c(key, "previous"))
+            kind = SITE_DEP_PREV;
+        else if ((gz_str_eq_c(key, "content") || gz_str_eq_c(key, "excerpt")) && doc != r->doc)
+            kind = SITE_DEP_CONTENT;
+    }
+    site_record(r, kind, doc, gz_str_n(NULL, 0));
+}
+
+/* A named query: PREFIX KEY ("categories:" "emnews"). */
+static void
+record_named(gz_drop_env *env, const char *prefix, gz_str key)
+{
+    site_render *r = render_of(env);
+    if (!r || !r->record)
+        return;
+    gz_buf b = GZ_BUF_INIT;
+    gz_buf_puts(&b, prefix);
+    gz_buf_put_str(&b, key);
+    site_record(r, SITE_DEP_NAMED, NULL, gz_buf_str(&b));
+    gz_buf_free(&b);
 }
 
 static gz_value
@@ -108,7 +140,7 @@ doc_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
 {
     site_doc *doc = d->data;
     site_render *r = env ? env->user : NULL;
-    record(env, doc->relpath, key);
+    record_doc(env, doc, key);
 #define K(lit) gz_str_eq_c(key, lit)
     if (doc->kind == SITE_PAGE) {
         if (K("content"))
@@ -307,7 +339,7 @@ site_doc_drop(site *s, site_doc *doc)
 /* ---- site.categories / site.tags ------------------------------------------ */
 
 typedef struct index_drop {
-    const char *what;
+    const char *what; /* "categories:" or "tags:", the prefix of its queries */
     gz_hash *h;
 } index_drop;
 
@@ -315,7 +347,7 @@ static bool
 index_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
 {
     const index_drop *x = d->data;
-    record(env, x->what, key);
+    record_named(env, x->what, key);
     gz_value *v = gz_hash_get(x->h, key);
     if (!v)
         return false;
@@ -327,7 +359,7 @@ static gz_hash *
 index_to_hash(const gz_drop *d, gz_drop_env *env)
 {
     const index_drop *x = d->data;
-    record(env, x->what, S("*"));
+    record_named(env, x->what, S("*"));
     return x->h;
 }
 
@@ -356,11 +388,13 @@ coll_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
     if (K("label")) {
         *out = cstr(c->label);
     } else if (K("docs")) {
+        record_named(env, "docs:", gz_str_c(c->label));
         gz_array *arr = gz_array_new(a, c->ndocs);
         for (size_t i = 0; i < c->ndocs; i++)
             gz_array_push(a, arr, doc_value(c->docs[i]));
         *out = gz_array_value(arr);
     } else if (K("files")) {
+        record_named(env, "files:", gz_str_c(c->label));
         gz_array *arr = gz_array_new(a, c->nfiles);
         for (size_t i = 0; i < c->nfiles; i++)
             gz_array_push(a, arr, doc_value(c->files[i]));
@@ -416,12 +450,17 @@ site_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
 {
     site *s = d->data;
     site_render *r = env ? env->user : NULL;
-    record(env, "site", key);
 #define K(lit) gz_str_eq_c(key, lit)
+    /* The lists of documents are queries; everything else the site drop
+     * answers comes from the config (covered by the global fingerprint). */
+    if (K("posts") || K("related_posts") || K("pages") || K("html_pages") ||
+        K("static_files") || K("documents"))
+        record_named(env, "", K("related_posts") ? S("posts") : key);
     if (!K("posts"))
         for (size_t i = 0; i < s->ncolls; i++)
             if (gz_str_eq_c(key, s->colls[i]->label)) {
                 site_coll *c = s->colls[i];
+                record_named(env, "docs:", key);
                 gz_array *arr = gz_array_new(env->arena, c->ndocs);
                 for (size_t k = 0; k < c->ndocs; k++)
                     gz_array_push(env->arena, arr, doc_value(c->docs[k]));
@@ -469,7 +508,7 @@ site_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
     }
     if (K("categories") || K("tags")) {
         index_drop *x = gz_arena_alloc(env->arena, sizeof *x);
-        x->what = K("categories") ? "site.categories" : "site.tags";
+        x->what = K("categories") ? "categories:" : "tags:";
         x->h = K("categories") ? s->categories : s->tags;
         *out = gz_drop_new(env->arena, &index_class, x);
     }

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 
 #include "core/arena.h"
 #include "core/time.h"
@@ -56,6 +57,10 @@ struct site_doc {
     long page_num, page_total, page_per; /* jekyll-paginate: this page's pager */
     const site_doc *page_of; /* the pagination template page */
     gz_hash *pager;       /* paginator, built once posts have drops */
+    uint64_t hash;        /* of the source file's bytes (site_source_info) */
+    int64_t size, mtime_ns;
+    size_t source;        /* index in site.sources */
+    size_t output;        /* index in site.outputs, or SIZE_MAX */
     site_cache content;   /* converted content when read by another render */
     site_cache excerpt;   /* rendered excerpt */
 };
@@ -124,6 +129,10 @@ struct site {
     /* Outputs in write order. */
     site_doc **outputs;
     size_t noutputs, capoutputs;
+    /* Every document, page and static file, with unique keys (site_source_info). */
+    site_doc **sources;
+    const char **source_keys;
+    size_t nsources;
 
     liq_engine *liquid;
     liq_site_hooks hooks;
@@ -185,7 +194,6 @@ gz_drop *site_doc_drop(site *s, site_doc *doc);
 /* The per-render state reached from gz_drop_env.user. */
 typedef enum site_stage { STAGE_BODY, STAGE_LAYOUT, STAGE_EXCERPT } site_stage;
 typedef struct site_render site_render;
-typedef void (*site_record_fn)(void *self, const char *what, gz_str key);
 struct site_render {
     site *site;
     site_doc *doc;          /* the document being rendered */
@@ -196,13 +204,29 @@ struct site_render {
     int depth;
     gz_diags *diags;
     /* Drops record what they are asked (DESIGN.md); NULL = nobody listens. */
-    site_record_fn record;
+    site_dep_fn record;
     void *record_self;
     /* The document's own excerpt, once this render computed it: kept here
      * and freed with the render rather than cached for the whole build,
      * so that excerpts (often the whole post) do not stay resident. */
     site_text *own_excerpt;
 };
+
+/* Reports a dependency of the render (when somebody listens). */
+void site_record(const site_render *r, site_dep_kind kind, const site_doc *doc, gz_str name);
+/* The render running on this thread (for hooks called without one). */
+site_render *site_current_render(void);
+
+/* ---- site.c ---- */
+/* The post {% post_url name %} names (PostComparer), or NULL. */
+site_doc *site_find_post(const site *s, gz_str name);
+
+/* ---- fingerprint.c ---- */
+/* Numbers the sources and gives each a unique key (after the outputs). */
+void site_sources_init(site *s);
+/* Sets doc's size, mtime and hash from the file's status and bytes
+ * (static files, which are not read: a hash of size and mtime). */
+void site_doc_fingerprint(site_doc *doc, gz_str bytes, const struct stat *st);
 
 /* ---- render.c ---- */
 /* The document's converted content (liquid + markdown, no layout). */

@@ -262,19 +262,50 @@ site_excerpt(site_render *r, site_doc *doc, gz_str *out)
     return nested(r, doc, true, out);
 }
 
+/* ---- dependencies ------------------------------------------------------------ */
+
+static _Thread_local site_render *current_render;
+
+site_render *
+site_current_render(void)
+{
+    return current_render;
+}
+
+void
+site_record(const site_render *r, site_dep_kind kind, const site_doc *doc, gz_str name)
+{
+    if (r && r->record)
+        r->record(r->record_self, (site_dep){ kind, doc ? doc->source : SIZE_MAX, name });
+}
+
 bool
 site_render_output(site *s, size_t i, gz_buf *out, gz_diags *d)
 {
+    return site_render_output_deps(s, i, out, d, NULL, NULL);
+}
+
+bool
+site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *d, site_dep_fn fn, void *self)
+{
     site_doc *doc = s->outputs[i];
     gz_arena *a = gz_arena_new();
-    site_render r = { .site = s, .doc = doc, .stage = STAGE_BODY, .diags = d };
+    site_render r = { .site = s, .doc = doc, .stage = STAGE_BODY, .diags = d,
+                      .record = fn, .record_self = self };
+    current_render = &r;
+    site_record(&r, SITE_DEP_SOURCE, doc, gz_str_n(NULL, 0));
+    /* A paginator lists posts without asking a drop for them. */
+    if (doc->pager)
+        site_record(&r, SITE_DEP_NAMED, NULL, S("posts"));
     gz_buf raw = GZ_BUF_INIT, conv = GZ_BUF_INIT, cur = GZ_BUF_INIT, next = GZ_BUF_INIT;
     bool ok = site_doc_body(s, doc, &raw, d);
     if (!ok)
         goto done;
     r.raw_content = gz_buf_str(&raw);
     gz_str c;
-    if ((doc->kind == SITE_POST || doc->kind == SITE_DOC) && cached(&doc->content, &c)) {
+    /* Content another render computed is reused, unless this render
+     * records its dependencies: then it must see what the content reads. */
+    if ((doc->kind == SITE_POST || doc->kind == SITE_DOC) && !fn && cached(&doc->content, &c)) {
         gz_buf_put_str(&conv, c);
     } else if (!(ok = convert_doc(&r, a, gz_buf_str(&raw), &conv)))
         goto done;
@@ -338,6 +369,7 @@ site_render_output(site *s, size_t i, gz_buf *out, gz_diags *d)
     }
     gz_buf_put_str(out, gz_buf_str(&cur));
 done:
+    current_render = NULL;
     free(r.own_excerpt);
     gz_buf_free(&raw);
     gz_buf_free(&conv);

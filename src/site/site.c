@@ -53,8 +53,10 @@ static bool
 hook_link(void *self, gz_str path, gz_buf *url)
 {
     site *s = self;
+    site_render *r = site_current_render();
     for (size_t i = 0; i < s->npages; i++)
         if (gz_str_eq_c(path, s->pages[i]->relpath)) {
+            site_record(r, SITE_DEP_SOURCE, s->pages[i], gz_str_n(NULL, 0));
             gz_buf_puts(url, s->pages[i]->url);
             return true;
         }
@@ -66,6 +68,7 @@ hook_link(void *self, gz_str path, gz_buf *url)
     for (size_t i = 0; i < s->nstatics; i++) {
         site_doc *d = s->statics[i];
         if ((!d->coll || d->coll->output) && gz_str_eq_c(unslashed, d->relpath)) {
+            site_record(r, SITE_DEP_SOURCE, d, gz_str_n(NULL, 0));
             gz_buf_puts(url, d->url);
             return true;
         }
@@ -80,6 +83,7 @@ hook_link(void *self, gz_str path, gz_buf *url)
             if (cdl && !strncmp(rel, cd, cdl) && rel[cdl] == '/')
                 rel += cdl + 1; /* Document#relative_path leaves collections_dir out */
             if (gz_str_eq_c(path, rel)) {
+                site_record(r, SITE_DEP_SOURCE, s->colls[c]->docs[i], gz_str_n(NULL, 0));
                 gz_buf_puts(url, s->colls[c]->docs[i]->url);
                 return true;
             }
@@ -121,10 +125,9 @@ post_name_at(const char *rel, gz_str prefix, gz_str date_slug)
  * post's relative path as ^_posts/PATH DATE-SLUG\.[^.]+ or
  * ^PATH_posts/?DATE-SLUG\.[^.]+ (the deprecated slug-and-date fallback,
  * which warns in Jekyll, is not taken). */
-static bool
-hook_post_url(void *self, gz_str name, gz_buf *url)
+site_doc *
+site_find_post(const site *s, gz_str name)
 {
-    site *s = self;
     if (name.len && name.p[0] == '/') {
         name.p++;
         name.len--;
@@ -138,7 +141,7 @@ hook_post_url(void *self, gz_str name, gz_buf *url)
         }
     if (cut > name.len) {
         if (!date_at(name, 0))
-            return false;
+            return NULL;
         cut = 0;
     }
     gz_str path = gz_str_n(name.p, cut), rest = gz_str_n(name.p + cut, name.len - cut);
@@ -147,18 +150,35 @@ hook_post_url(void *self, gz_str name, gz_buf *url)
     gz_buf_put_str(&a, path);
     gz_buf_put_str(&b, path);
     gz_buf_puts(&b, "_posts/");
-    bool found = false;
+    site_doc *found = NULL;
     for (size_t i = 0; i < s->posts->ndocs && !found; i++) {
         site_doc *d = s->posts->docs[i];
-        found = post_name_at(d->relpath, gz_buf_str(&a), rest) ||
-                post_name_at(d->relpath, gz_buf_str(&b), rest) ||
-                post_name_at(d->relpath, gz_str_n(b.data, b.len - 1), rest);
-        if (found)
-            gz_buf_puts(url, d->url);
+        if (post_name_at(d->relpath, gz_buf_str(&a), rest) ||
+            post_name_at(d->relpath, gz_buf_str(&b), rest) ||
+            post_name_at(d->relpath, gz_str_n(b.data, b.len - 1), rest))
+            found = d;
     }
     gz_buf_free(&a);
     gz_buf_free(&b);
     return found;
+}
+
+static bool
+hook_post_url(void *self, gz_str name, gz_buf *url)
+{
+    site_doc *d = site_find_post(self, name);
+    /* which post the name finds, and that post's url */
+    site_render *r = site_current_render();
+    gz_buf q = GZ_BUF_INIT;
+    gz_buf_puts(&q, "post_url:");
+    gz_buf_put_str(&q, name);
+    site_record(r, SITE_DEP_NAMED, NULL, gz_buf_str(&q));
+    gz_buf_free(&q);
+    if (!d)
+        return false;
+    site_record(r, SITE_DEP_SOURCE, d, gz_str_n(NULL, 0));
+    gz_buf_puts(url, d->url);
+    return true;
 }
 
 /* include_relative: a regular file below the source. */
@@ -169,6 +189,10 @@ hook_read_source(void *self, gz_str path, gz_buf *source)
     if (gz_str_find(path, S(".."), 0) >= 0 || (path.len && path.p[0] == '/'))
         return false;
     gz_buf p = GZ_BUF_INIT;
+    gz_buf_puts(&p, "file:");
+    gz_buf_put_str(&p, path);
+    site_record(site_current_render(), SITE_DEP_NAMED, NULL, gz_buf_str(&p));
+    gz_buf_clear(&p);
     gz_buf_printf(&p, "%s/%.*s", s->source, (int)path.len, path.p);
     struct stat st;
     FILE *f = stat(p.data, &st) == 0 && S_ISREG(st.st_mode) ? fopen(p.data, "rb") : NULL;
@@ -418,6 +442,7 @@ site_load(const site_options *o, gz_diags *d)
         if (s->colls[c]->output)
             for (size_t i = 0; i < s->colls[c]->ndocs; i++)
                 push_output(s, s->colls[c]->docs[i]);
+    site_sources_init(s);
     return s;
 }
 
@@ -448,6 +473,8 @@ site_free(site *s)
     free(s->pages);
     free(s->statics);
     free(s->outputs);
+    free(s->sources);
+    free(s->source_keys);
     pthread_mutex_destroy(&s->arena_lock);
     gz_arena_free(s->arena);
     free(s);

@@ -61,4 +61,57 @@ bool site_render_output(site *s, size_t i, gz_buf *out, gz_diags *diags);
 /* Counts for the summary line. */
 size_t site_document_count(const site *s);
 
+/* ---- What each output depends on (for incremental builds) ---------------
+ *
+ * Every file or generated page the model holds is a "source", numbered
+ * 0..site_source_count()-1 for this load; two loads match their sources
+ * by key. A render can report what it read as dependencies: a source as a
+ * whole (its file, hence everything derived from it), its neighbour in its
+ * collection (page.previous / page.next), its rendered content (read by
+ * another render), or a named query of the site ("posts",
+ * "categories:NAME", "file:PATH", ...) whose fingerprint changes when the
+ * answer would. Everything else a render can see — config, layouts,
+ * includes, data files — is covered by the global fingerprint. */
+typedef struct site_source_info {
+    const char *key;       /* relative path (unique within one load) */
+    uint64_t hash;         /* of the file's bytes (static files: of size and mtime) */
+    int64_t size, mtime_ns;
+    size_t prev, next;     /* neighbours in the collection; SIZE_MAX: none */
+    size_t output;         /* the output it renders to; SIZE_MAX: none */
+    bool in_collection;    /* a post or collection document */
+} site_source_info;
+
+size_t site_source_count(const site *s);
+site_source_info site_source_at(const site *s, size_t i);
+/* The source output i is made from. */
+size_t site_output_source(const site *s, size_t i);
+
+typedef enum site_dep_kind {
+    SITE_DEP_SOURCE,  /* the source itself */
+    SITE_DEP_PREV,    /* which source is its previous neighbour */
+    SITE_DEP_NEXT,    /* which source is its next neighbour */
+    SITE_DEP_CONTENT, /* its rendered content or excerpt */
+    SITE_DEP_NAMED,   /* a query of the site, by name */
+} site_dep_kind;
+
+typedef struct site_dep {
+    site_dep_kind kind;
+    size_t source; /* all kinds but SITE_DEP_NAMED */
+    gz_str name;   /* SITE_DEP_NAMED; valid during the call only */
+} site_dep;
+
+typedef void (*site_dep_fn)(void *self, site_dep dep);
+
+/* site_render_output, reporting every dependency to fn (called on the
+ * rendering thread, possibly many times for the same dependency). */
+bool site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *diags, site_dep_fn fn,
+                             void *self);
+
+/* The current answer's fingerprint of a named query; an unknown name
+ * gets a fingerprint that matches nothing. Thread-safe. */
+uint64_t site_named_fingerprint(site *s, gz_str name);
+/* One fingerprint for everything every render may see: the merged config
+ * and options, layouts, includes, data files, the environment. */
+uint64_t site_global_fingerprint(site *s);
+
 #endif

@@ -1,0 +1,77 @@
+/* cache.h — the incremental build cache: for every source the last build
+ * read, its fingerprint; for every output it wrote, its hash and what its
+ * render read (its dependencies). One file, written whole to a temporary
+ * name and renamed into place; checked end to end when read, so a cache
+ * cut short or damaged is noticed and ignored.
+ *
+ * A dependency ("atom") is a uint32: a source atom is source * 4 + kind
+ * (kind: SITE_DEP_SOURCE, _PREV, _NEXT or _CONTENT); a named atom has the
+ * top bit set and indexes the named queries. Each output's atoms are split
+ * into a shared set (interned: most outputs read the same pages and
+ * queries) and its own list (the collection documents it read). */
+#ifndef BUILD_CACHE_H
+#define BUILD_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+#define CACHE_NAMED 0x80000000u
+#define CACHE_NONE 0xffffffffu
+/* Sources are numbered below this so that their atoms fit in 31 bits. */
+#define CACHE_MAX_SOURCES (1u << 29)
+
+typedef struct cache_source {
+    const char *key;
+    uint64_t hash;
+    int64_t size, mtime_ns;
+    uint32_t prev, next, output; /* CACHE_NONE: none */
+} cache_source;
+
+typedef struct cache_output {
+    const char *dest_rel;
+    uint32_t source;
+    uint64_t hash;  /* of the bytes written */
+    uint32_t set;   /* shared atoms: an index into the sets */
+    uint32_t n;     /* own atoms */
+    const uint32_t *atoms;
+} cache_output;
+
+typedef struct cache_named {
+    const char *name;
+    uint64_t fingerprint;
+} cache_named;
+
+typedef struct cache_set {
+    uint32_t n;
+    const uint32_t *atoms;
+} cache_set;
+
+/* A cache read from disk, or one being assembled for writing. Read: every
+ * pointer points into `blob`. */
+typedef struct build_cache {
+    char *blob;
+    const char *dest;
+    uint64_t global;
+    cache_source *sources;
+    uint32_t nsources;
+    cache_named *named;
+    uint32_t nnamed;
+    cache_set *sets;
+    uint32_t nsets;
+    cache_output *outputs;
+    uint32_t noutputs;
+} build_cache;
+
+/* Reads the cache at path. Returns false with `why` empty when there is
+ * none, or with `why` saying what is wrong with it. */
+bool build_cache_read(build_cache *c, const char *path, gz_buf *why);
+/* Frees what build_cache_read allocated. */
+void build_cache_free(build_cache *c);
+/* Writes c to path (through path.tmp, fsynced, renamed). On failure
+ * returns false with `why` set and leaves no file at path. */
+bool build_cache_write(const build_cache *c, const char *path, gz_buf *why);
+
+#endif
