@@ -183,25 +183,28 @@ distinct_outputs(site *s, size_t n)
 }
 
 /* The cache's path: DIR/build.cache, DIR from --cache or SOURCE/.gazette-cache
- * (created when missing). */
+ * (created when missing, before the site is read: its appearance changes
+ * the source folder). */
 static void
-cache_path(const build_options *o, const site *s, gz_buf *path)
+cache_path(const build_options *o, gz_buf *path)
 {
-    if (o->cache_dir)
+    if (o->cache_dir) {
         gz_buf_puts(path, o->cache_dir);
-    else
-        gz_buf_printf(path, "%s/.gazette-cache", site_source(s));
+    } else {
+        char *src = site_source_dir(&o->site);
+        gz_buf_printf(path, "%s/.gazette-cache", src);
+        free(src);
+    }
     mkdir(path->data, 0755);
     gz_buf_puts(path, "/build.cache");
 }
 
-/* Reads the earlier build's cache when it can serve this build; says why
- * not when the cache exists but cannot be used. */
+/* Reads the earlier build's cache unless told not to; says why it cannot
+ * be used when it exists but is damaged. */
 static bool
-usable_cache(const build_options *o, site *s, const char *path, uint64_t global, bool distinct,
-             build_cache *old, gz_diags *d)
+read_cache(const build_options *o, const char *path, build_cache *old, gz_diags *d)
 {
-    if (o->full || !distinct)
+    if (o->full)
         return false;
     gz_buf why = GZ_BUF_INIT;
     bool ok = build_cache_read(old, path, &why);
@@ -209,14 +212,56 @@ usable_cache(const build_options *o, site *s, const char *path, uint64_t global,
         gz_diags_add(d, GZ_WARNING, path, 0, 0, "the build cache is %s; building everything",
                      why.data);
     gz_buf_free(&why);
-    struct stat st;
-    if (ok && (old->global != global || strcmp(old->dest, site_dest(s)) != 0 ||
-               stat(site_dest(s), &st) != 0)) {
-        /* config, layouts, includes or data changed, or another destination */
-        build_cache_free(old);
-        ok = false;
-    }
     return ok;
+}
+
+/* Whether the earlier build's record can tell what to render now: the
+ * same global fingerprint (config, layouts, includes, data) and destination. */
+static bool
+cache_serves(const build_cache *old, site *s, uint64_t global, bool distinct)
+{
+    struct stat st;
+    return distinct && old->global == global && strcmp(old->dest, site_dest(s)) == 0 &&
+           stat(site_dest(s), &st) == 0;
+}
+
+static int64_t
+realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int
+thread_count(const build_options *o)
+{
+    int nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    return nw < 1 ? 1 : nw > 256 ? 256 : nw;
+}
+
+/* Nothing to do: the summary and an empty manifest. */
+static int
+report_unchanged(const build_options *o, FILE *log, const build_cache *old, double t0,
+                 build_stats *stats)
+{
+    build_stats st = { .unchanged = old->noutputs, .seconds = now_s() - t0 };
+    int status = 0;
+    if (o->manifest) {
+        FILE *m = fopen(o->manifest, "w");
+        if (!m || fclose(m) != 0) {
+            fprintf(log, "error: %s: cannot write the manifest\n", o->manifest);
+            status = 1;
+        }
+    }
+    if (!o->quiet)
+        fprintf(log,
+                "gazette: 0 documents rendered, 0 files written, %zu unchanged, 0 removed "
+                "in %.2f s -> %s (nothing changed)\n",
+                st.unchanged, st.seconds, old->dest);
+    if (stats)
+        *stats = st;
+    return status;
 }
 
 int
@@ -228,34 +273,41 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     int status = 1;
     build_stage stage = { 0 };
     worker *ws = NULL;
-    int nw = 0;
+    int nw = thread_count(o);
     build_fate *fates = NULL;
     FILE *manifest = NULL;
     dep_table deps = { 0 };
     dep_plan plan = { 0 };
     build_cache old = { 0 };
-    bool incremental = false;
+    bool have_old, incremental = false;
     gz_buf cpath = GZ_BUF_INIT;
+    site *s = NULL;
 
-    site *s = site_load(&o->site, &d);
+    cache_path(o, &cpath);
+    have_old = read_cache(o, cpath.data, &old, &d);
+    if (have_old && build_nothing_changed(&old, &o->site, nw)) {
+        print_diags(log, &d);
+        status = report_unchanged(o, log, &old, t0, stats);
+        build_cache_free(&old);
+        gz_buf_free(&cpath);
+        gz_diags_free(&d);
+        return status;
+    }
+
+    s = site_load(&o->site, &d);
+    int64_t loaded_ns = realtime_ns();
     if (!s || d.errors)
         goto fail;
     size_t n = site_output_count(s);
     bool distinct = distinct_outputs(s, n);
     uint64_t global = site_global_fingerprint(s);
-    cache_path(o, s, &cpath);
     dep_table_init(&deps, s);
-    incremental = usable_cache(o, s, cpath.data, global, distinct, &old, &d);
+    incremental = have_old && cache_serves(&old, s, global, distinct);
     if (incremental)
         dep_plan_make(&deps, &old, &plan);
     if (!build_stage_open(&stage, site_dest(s), distinct, &d))
         goto fail;
 
-    nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (nw < 1)
-        nw = 1;
-    if (nw > 256)
-        nw = 256;
     if ((size_t)nw > n && n > 0)
         nw = (int)n;
     fates = gz_xcalloc(n + 1, sizeof *fates);
@@ -336,7 +388,8 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         st.removed = build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
     free(rels);
     gz_buf why = GZ_BUF_INIT;
-    if (!dep_table_write(&deps, global, cpath.data, &why))
+    if (!dep_table_write(&deps, global, site_options_fingerprint(&o->site), loaded_ns, cpath.data,
+                         &why))
         gz_diags_add(&d, GZ_WARNING, cpath.data, 0, 0, "no build cache written: %s", why.data);
     gz_buf_free(&why);
     if (manifest && fclose(manifest) != 0)
@@ -370,7 +423,7 @@ done:
     gz_diags_free(&d);
     dep_plan_free(&plan);
     build_cache_free(&old);
-    if (s)
+    if (deps.site)
         dep_table_free(&deps);
     gz_buf_free(&cpath);
     site_free(s);

@@ -4,6 +4,8 @@
  *   "GZCACHE\n"  u32 0x01020304 (byte order)  u32 version  u64 body length
  *   body:  str dest  u64 global        (atoms below: after zero padding to a
  *                                      multiple of 4 bytes from the file's start)
+ *          u64 options  i64 valid_until  u32 fast
+ *          u32 n  { str path  u32 dir  i64 size  i64 mtime  u64 ino  u64 names }
  *          u32 n  { str key  u64 hash  i64 size  i64 mtime  u32 prev next output }
  *          u32 n  { str name  u64 fingerprint }
  *          u32 n  { u32 count  u32 atoms[count] }                      shared sets
@@ -26,7 +28,7 @@
 #include "core/arena.h"
 
 #define MAGIC "GZCACHE\n"
-#define VERSION 1u
+#define VERSION 2u
 #define BOM 0x01020304u
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -180,6 +182,20 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
     reader r = { c->blob + head, c->blob + head + body, true };
     c->dest = str(&r);
     c->global = u64(&r);
+    c->options = u64(&r);
+    c->valid_until = (int64_t)u64(&r);
+    c->fast = u32(&r);
+    c->nwatched = count(&r, 4 + 1 + 4 + 8 * 4);
+    c->watched = gz_xcalloc(c->nwatched + 1, sizeof *c->watched);
+    for (uint32_t i = 0; i < c->nwatched && r.ok; i++) {
+        cache_watched *w = &c->watched[i];
+        w->path = str(&r);
+        w->dir = u32(&r);
+        w->size = (int64_t)u64(&r);
+        w->mtime_ns = (int64_t)u64(&r);
+        w->ino = u64(&r);
+        w->names = u64(&r);
+    }
     c->nsources = count(&r, 4 + 1 + 8 * 3 + 4 * 3);
     c->sources = gz_xcalloc(c->nsources + 1, sizeof *c->sources);
     for (uint32_t i = 0; i < c->nsources && r.ok; i++) {
@@ -242,6 +258,7 @@ void
 build_cache_free(build_cache *c)
 {
     free(c->blob);
+    free(c->watched);
     free(c->sources);
     free(c->named);
     free(c->sets);
@@ -307,6 +324,19 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
     size_t start = b.len;
     putstr(&b, c->dest);
     put64(&b, c->global);
+    put64(&b, c->options);
+    put64(&b, (uint64_t)c->valid_until);
+    put32(&b, c->fast);
+    put32(&b, c->nwatched);
+    for (uint32_t i = 0; i < c->nwatched; i++) {
+        const cache_watched *w = &c->watched[i];
+        putstr(&b, w->path);
+        put32(&b, w->dir);
+        put64(&b, (uint64_t)w->size);
+        put64(&b, (uint64_t)w->mtime_ns);
+        put64(&b, w->ino);
+        put64(&b, w->names);
+    }
     put32(&b, c->nsources);
     for (uint32_t i = 0; i < c->nsources; i++) {
         const cache_source *s = &c->sources[i];

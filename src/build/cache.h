@@ -49,12 +49,25 @@ typedef struct cache_set {
     const uint32_t *atoms;
 } cache_set;
 
+/* A file or folder the site's load looked at (site_watched). */
+typedef struct cache_watched {
+    const char *path;
+    uint32_t dir;
+    int64_t size, mtime_ns;
+    uint64_t ino, names;
+} cache_watched;
+
 /* A cache read from disk, or one being assembled for writing. Read: every
  * pointer points into `blob`. */
 typedef struct build_cache {
     char *blob;
     const char *dest;
     uint64_t global;
+    uint64_t options;     /* site_options_fingerprint */
+    int64_t valid_until;  /* site_valid_until */
+    uint32_t fast;        /* the watched list alone can tell that nothing changed */
+    cache_watched *watched;
+    uint32_t nwatched;
     cache_source *sources;
     uint32_t nsources;
     cache_named *named;

@@ -398,8 +398,12 @@ u32_or_none(size_t v)
     return v == SIZE_MAX ? CACHE_NONE : (uint32_t)v;
 }
 
+/* Coarser than any file system clock tick we know of. */
+#define RACY_NS 50000000
+
 bool
-dep_table_write(dep_table *t, uint64_t global, const char *path, gz_buf *why)
+dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t loaded_ns,
+                const char *path, gz_buf *why)
 {
     site *s = t->site;
     size_t ns = site_source_count(s);
@@ -407,7 +411,20 @@ dep_table_write(dep_table *t, uint64_t global, const char *path, gz_buf *why)
         gz_buf_puts(why, "too many sources for the cache");
         return false;
     }
-    build_cache c = { .dest = site_dest(s), .global = global };
+    build_cache c = { .dest = site_dest(s), .global = global, .options = options,
+                      .valid_until = site_valid_until(s), .fast = 1 };
+    c.nwatched = (uint32_t)site_watched_count(s);
+    c.watched = gz_xcalloc((size_t)c.nwatched + 1, sizeof *c.watched);
+    for (uint32_t i = 0; i < c.nwatched; i++) {
+        site_watched w = site_watched_at(s, i);
+        c.watched[i] = (cache_watched){ w.path, w.dir, w.size, w.mtime_ns, w.ino, w.names };
+        if (w.mtime_ns >= loaded_ns - RACY_NS)
+            c.fast = 0;
+    }
+    /* include_relative reads files nobody watched */
+    for (size_t k = 0; k < t->names.n; k++)
+        if (t->names.keys[k].len >= 5 && !memcmp(t->names.keys[k].p, "file:", 5))
+            c.fast = 0;
     c.nsources = (uint32_t)ns;
     c.sources = gz_xcalloc(ns + 1, sizeof *c.sources);
     for (size_t i = 0; i < ns; i++) {
@@ -441,6 +458,7 @@ dep_table_write(dep_table *t, uint64_t global, const char *path, gz_buf *why)
         ok = build_cache_write(&c, path, why);
     else
         gz_buf_puts(why, "an output's dependencies are unknown");
+    free(c.watched);
     free(c.sources);
     free(c.named);
     free(c.sets);

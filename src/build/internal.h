@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 
 #include "build/build.h"
+#include "build/cache.h"
 #include "core/buf.h"
 #include "core/diag.h"
 
@@ -54,6 +55,11 @@ bool build_commit_fresh(build_stage *st, gz_diags *d);
 typedef void (*build_removed_fn)(void *self, const char *rel);
 size_t build_clean(const char *dest, const char *const *outputs, size_t noutputs,
                    const char *const *keep, size_t nkeep, build_removed_fn removed, void *self);
+
+/* Whether every file and folder the cache's build looked at is as it was
+ * (and the options and the clock still give the same site): then a build
+ * has nothing to do. Stats on `threads` threads. */
+bool build_nothing_changed(const build_cache *c, const site_options *o, int threads);
 
 /* Removes the files at rels (earlier outputs), and the folders that
  * leaves empty, unless kept. Calls `removed` for each file removed. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "site/internal.h"
@@ -203,6 +204,9 @@ static bool
 load_one(site *s, const char *path, bool is_default, gz_hash **into, gz_diags *d)
 {
     gz_buf text = GZ_BUF_INIT;
+    struct stat st;
+    if (stat(path, &st) == 0)
+        site_watch(s, path, &st, NULL, 0);
     if (!read_file(path, &text)) {
         gz_buf_free(&text);
         if (is_default)
@@ -253,6 +257,19 @@ style_to_permalink(const char *style)
     if (!strcmp(style, "weekdate"))
         return "/:categories/:year/W:week/:short_day/:title:output_ext";
     return style;
+}
+
+char *
+site_source_dir(const site_options *o)
+{
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        strcpy(cwd, ".");
+    gz_arena *a = gz_arena_new();
+    const char *abs = absolute(a, cwd, o->source ? o->source : ".");
+    char *copy = gz_xstrndup(abs, strlen(abs));
+    gz_arena_free(a);
+    return copy;
 }
 
 bool

@@ -455,6 +455,8 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
     gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
     struct stat st;
     bool ok = read_all(path.data, &all, &st);
+    if (ok)
+        site_watch(s, path.data, &st, NULL, 0);
     gz_buf_free(&path);
     *fm = NULL;
     if (!ok) {
@@ -536,8 +538,10 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
         gz_buf path = GZ_BUF_INIT;
         gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
         struct stat st;
-        if (stat(path.data, &st) == 0)
+        if (stat(path.data, &st) == 0) {
             site_doc_fingerprint(doc, gz_str_n(NULL, 0), &st);
+            site_watch(s, path.data, &st, NULL, 0);
+        }
         gz_buf_free(&path);
         site_doc_url(s, doc);
         return doc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "site/internal.h"
@@ -122,6 +123,108 @@ size_t
 site_output_source(const site *s, size_t i)
 {
     return s->outputs[i]->source;
+}
+
+/* ---- what the load looked at ---------------------------------------------------------- */
+
+/* Entries the build itself makes beside or inside the source. */
+static bool
+own_entry(const char *dir, const char *name, const char *dest)
+{
+    if (strstr(name, ".gazette-staging-") || !strcmp(name, ".gazette-cache"))
+        return true;
+    const char *sl = dest ? strrchr(dest, '/') : NULL;
+    if (!sl || strcmp(sl + 1, name) != 0)
+        return false;
+    size_t n = (size_t)(sl - dest);
+    return strlen(dir) == n && !strncmp(dir, dest, n);
+}
+
+/* Order-free, so that nobody needs to sort a folder of a million names. */
+static uint64_t
+names_hash(const char *dir, char *const *names, size_t n, const char *dest)
+{
+    uint64_t sum = 0, count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!own_entry(dir, names[i], dest)) {
+            sum += XXH3_64bits(names[i], strlen(names[i]));
+            count++;
+        }
+    return sum ^ (count * 0x9E3779B97F4A7C15u);
+}
+
+void
+site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n)
+{
+    if (s->nwatched == s->capwatched) {
+        s->capwatched = s->capwatched ? s->capwatched * 2 : 256;
+        s->watched = gz_xrealloc(s->watched, s->capwatched * sizeof *s->watched);
+    }
+    bool dir = S_ISDIR(st->st_mode);
+    s->watched[s->nwatched++] = (site_watched){
+        .path = gz_arena_strndup(s->arena, path, strlen(path)),
+        .dir = dir,
+        .size = dir ? 0 : (int64_t)st->st_size,
+        .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+        .ino = (uint64_t)st->st_ino,
+        .names = dir ? names_hash(path, names, n, s->dest) : 0,
+    };
+}
+
+size_t
+site_watched_count(const site *s)
+{
+    return s->nwatched;
+}
+
+site_watched
+site_watched_at(const site *s, size_t i)
+{
+    return s->watched[i];
+}
+
+int64_t
+site_valid_until(const site *s)
+{
+    return s->valid_until;
+}
+
+bool
+site_dir_names_hash(const char *dir, const char *dest, uint64_t *hash)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return false;
+    uint64_t sum = 0, count = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || own_entry(dir, e->d_name, dest))
+            continue;
+        sum += XXH3_64bits(e->d_name, strlen(e->d_name));
+        count++;
+    }
+    closedir(dp);
+    *hash = sum ^ (count * 0x9E3779B97F4A7C15u);
+    return true;
+}
+
+uint64_t
+site_options_fingerprint(const site_options *o)
+{
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        strcpy(cwd, ".");
+    gz_buf b = GZ_BUF_INIT;
+    gz_buf_printf(&b, "%s\ncwd=%s\nsource=%s\ndest=%s\nfuture=%d drafts=%d unpublished=%d "
+                      "limit=%ld\nenv=%s\n",
+                  FINGERPRINT_VERSION, cwd, o->source ? o->source : ".", o->dest ? o->dest : "",
+                  o->future, o->drafts, o->unpublished, o->limit_posts,
+                  getenv("JEKYLL_ENV") ? getenv("JEKYLL_ENV") : "");
+    for (size_t i = 0; i < o->nconfigs; i++)
+        gz_buf_printf(&b, "config=%s\n", o->configs[i] ? o->configs[i] : "");
+    uint64_t fp = XXH3_64bits(b.data, b.len);
+    gz_buf_free(&b);
+    return fp;
 }
 
 /* ---- named queries ---------------------------------------------------------------- */
@@ -252,11 +355,15 @@ cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every file below dir (names and bytes), in a stable order. */
+/* Every file below dir (names and bytes), in a stable order; each file
+ * and folder watched. */
 static void
-hash_tree(XXH3_state_t *h, const char *dir, int depth)
+hash_tree(site *s, XXH3_state_t *h, const char *dir, int depth)
 {
-    DIR *dp = depth < 32 ? opendir(dir) : NULL;
+    struct stat dst;
+    if (depth >= 32 || stat(dir, &dst) != 0)
+        return;
+    DIR *dp = opendir(dir);
     if (!dp)
         return;
     char **names = NULL;
@@ -274,16 +381,20 @@ hash_tree(XXH3_state_t *h, const char *dir, int depth)
     closedir(dp);
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_name);
+    site_watch(s, dir, &dst, names, n);
     gz_buf p = GZ_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         gz_buf_clear(&p);
         gz_buf_printf(&p, "%s/%s", dir, names[i]);
         XXH3_64bits_update(h, names[i], strlen(names[i]) + 1);
         struct stat st;
-        if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode))
-            hash_tree(h, p.data, depth + 1);
-        else
+        if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)) {
+            hash_tree(s, h, p.data, depth + 1);
+        } else {
+            if (stat(p.data, &st) == 0)
+                site_watch(s, p.data, &st, NULL, 0);
             hash_file(h, p.data);
+        }
         free(names[i]);
     }
     gz_buf_free(&p);
@@ -313,7 +424,7 @@ site_global_fingerprint(site *s)
     }
     gz_buf_clear(&p);
     gz_buf_printf(&p, "%s/%s", s->source, s->hooks.includes_dir);
-    hash_tree(h, p.data, 0);
+    hash_tree(s, h, p.data, 0);
     gz_buf_free(&p);
     uint64_t fp = XXH3_64bits_digest(h);
     XXH3_freeState(h);

@@ -133,6 +133,10 @@ struct site {
     site_doc **sources;
     const char **source_keys;
     size_t nsources;
+    /* What the load looked at (site_watched), and until when it holds. */
+    site_watched *watched;
+    size_t nwatched, capwatched;
+    int64_t valid_until;
 
     liq_engine *liquid;
     liq_site_hooks hooks;
@@ -222,6 +226,9 @@ site_render *site_current_render(void);
 site_doc *site_find_post(const site *s, gz_str name);
 
 /* ---- fingerprint.c ---- */
+/* Notes that the load looked at path (a file, or a folder whose sorted
+ * entries are names[0..n)), whose status was st. */
+void site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n);
 /* Numbers the sources and gives each a unique key (after the outputs). */
 void site_sources_init(site *s);
 /* Sets doc's size, mtime and hash from the file's status and bytes

@@ -174,8 +174,20 @@ keep_entry(site *s, const char *base, const char *entry)
 }
 
 static void
-list_dir(const char *abs, names *out)
+watch_open(site *s, const char *path, FILE *f)
 {
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0)
+        site_watch(s, path, &st, NULL, 0);
+}
+
+/* The folder's entries, sorted; the folder is watched (site_watch). */
+static void
+list_dir(site *s, const char *abs, names *out)
+{
+    struct stat st;
+    if (stat(abs, &st) != 0)
+        return;
     DIR *d = opendir(abs);
     if (!d)
         return;
@@ -188,17 +200,18 @@ list_dir(const char *abs, names *out)
     closedir(d);
     if (out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, cmp_str);
+    site_watch(s, abs, &st, out->v, out->n);
 }
 
 /* Dir["**" "/ *"] below abs (no dot files unless dotmatch), relative names, files
  * and directories, depth-first in sorted order. */
 static void
-walk_all(const char *abs, const char *prefix, bool dotmatch, names *out, int depth)
+walk_all(site *s, const char *abs, const char *prefix, bool dotmatch, names *out, int depth)
 {
     if (depth > 64)
         return;
     names here = { 0 };
-    list_dir(abs, &here);
+    list_dir(s, abs, &here);
     gz_buf p = GZ_BUF_INIT, r = GZ_BUF_INIT;
     for (size_t i = 0; i < here.n; i++) {
         if (!dotmatch && here.v[i][0] == '.')
@@ -208,7 +221,7 @@ walk_all(const char *abs, const char *prefix, bool dotmatch, names *out, int dep
         join(&p, abs, here.v[i]);
         if (is_dir(p.data)) {
             char *rc = gz_xstrndup(r.data, r.len);
-            walk_all(p.data, rc, dotmatch, out, depth + 1);
+            walk_all(s, p.data, rc, dotmatch, out, depth + 1);
             free(rc);
         }
     }
@@ -226,8 +239,11 @@ publishable(site *s, site_doc *doc)
     if (pub && !gz_truthy(*pub) && !s->unpublished)
         return false;
     if (doc->kind == SITE_POST || doc->kind == SITE_DOC)
-        if (!s->future && doc->date.sec > s->time.sec)
+        if (!s->future && doc->date.sec > s->time.sec) {
+            if (doc->date.sec < s->valid_until)
+                s->valid_until = doc->date.sec;
             return false;
+        }
     return true;
 }
 
@@ -273,7 +289,7 @@ read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_di
     if (!is_dir(base.data))
         goto done;
     names all = { 0 };
-    walk_all(base.data, "", false, &all, 0);
+    walk_all(s, base.data, "", false, &all, 0);
     for (size_t i = 0; i < all.n; i++) {
         const char *e = all.v[i];
         if (!keep_entry(s, relbase.data, e))
@@ -309,7 +325,7 @@ read_directories(site *s, const char *dir, gz_diags *d, int depth)
     gz_buf base = GZ_BUF_INIT, p = GZ_BUF_INIT, rel = GZ_BUF_INIT;
     join(&base, s->source, dir);
     names entries = { 0 }, dirs = { 0 }, pages = { 0 }, statics = { 0 };
-    list_dir(base.data, &entries);
+    list_dir(s, base.data, &entries);
     for (size_t i = 0; i < entries.n; i++) {
         if (!keep_entry(s, dir, entries.v[i]))
             continue;
@@ -371,7 +387,7 @@ read_collection(site *s, site_coll *c, gz_diags *d)
     if (!is_dir(base.data))
         goto done;
     names all = { 0 };
-    walk_all(base.data, "", true, &all, 0);
+    walk_all(s, base.data, "", true, &all, 0);
     for (size_t i = 0; i < all.n; i++) {
         if (!keep_entry(s, reldir.data, all.v[i]))
             continue;
@@ -409,7 +425,7 @@ read_layouts(site *s, gz_diags *d)
     join(&base, s->source, ld);
     names all = { 0 };
     if (is_dir(base.data))
-        walk_all(base.data, "", false, &all, 0);
+        walk_all(s, base.data, "", false, &all, 0);
     s->layouts = gz_arena_calloc(s->arena, all.n + 1, sizeof *s->layouts);
     for (size_t i = 0; i < all.n; i++) {
         const char *e = all.v[i];
@@ -429,6 +445,7 @@ read_layouts(site *s, gz_diags *d)
             gz_diags_add(d, GZ_ERROR, rel.data, 0, 0, "could not read file: %s", strerror(errno));
             continue;
         }
+        watch_open(s, p.data, f);
         char tmp[65536];
         size_t n;
         while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
@@ -560,7 +577,7 @@ read_data_dir(site *s, const char *abs, const char *rel, gz_hash *into, gz_diags
     if (depth > 32)
         return;
     names entries = { 0 };
-    list_dir(abs, &entries);
+    list_dir(s, abs, &entries);
     gz_buf p = GZ_BUF_INIT, key = GZ_BUF_INIT, r = GZ_BUF_INIT, text = GZ_BUF_INIT;
     /* Files with data extensions first, then directories (Jekyll's order). */
     for (int pass = 0; pass < 2; pass++) {
@@ -604,6 +621,7 @@ read_data_dir(site *s, const char *abs, const char *rel, gz_hash *into, gz_diags
                 gz_diags_add(d, GZ_ERROR, r.data, 0, 0, "could not read file: %s", strerror(errno));
                 continue;
             }
+            watch_open(s, p.data, f);
             char tmp[65536];
             size_t n;
             while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)

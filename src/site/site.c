@@ -308,6 +308,7 @@ site_load(const site_options *o, gz_diags *d)
 {
     site *s = gz_xcalloc(1, sizeof *s);
     s->arena = gz_arena_new();
+    s->valid_until = INT64_MAX;
     pthread_mutex_init(&s->arena_lock, NULL);
     if (!site_config_load(s, o, d)) {
         site_free(s);
@@ -475,6 +476,7 @@ site_free(site *s)
     free(s->outputs);
     free(s->sources);
     free(s->source_keys);
+    free(s->watched);
     pthread_mutex_destroy(&s->arena_lock);
     gz_arena_free(s->arena);
     free(s);

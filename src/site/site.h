@@ -107,6 +107,34 @@ typedef void (*site_dep_fn)(void *self, site_dep dep);
 bool site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *diags, site_dep_fn fn,
                              void *self);
 
+/* ---- Knowing without loading that nothing changed ------------------------
+ *
+ * Every file and folder a load looked at, with its status at that moment
+ * (a folder also with a hash of its entries' names): when all of them
+ * still have that status, a new load would read the same site. */
+typedef struct site_watched {
+    const char *path;  /* absolute */
+    bool dir;
+    int64_t size, mtime_ns;
+    uint64_t ino;
+    uint64_t names;    /* folders: site_dir_names_hash of its entries */
+} site_watched;
+
+size_t site_watched_count(const site *s);
+site_watched site_watched_at(const site *s, size_t i);
+/* When a post left out for being in the future would come in (seconds
+ * since the epoch; INT64_MAX: never). */
+int64_t site_valid_until(const site *s);
+/* The folder's entries, hashed as a load sees them (leaving out the
+ * build's own staging folders, its cache and `dest`); false if it
+ * cannot be read. */
+bool site_dir_names_hash(const char *dir, const char *dest, uint64_t *hash);
+/* The source folder the options name, absolute (malloc'd). */
+char *site_source_dir(const site_options *o);
+/* A fingerprint of the options and environment a load depends on, other
+ * than files. */
+uint64_t site_options_fingerprint(const site_options *o);
+
 /* The current answer's fingerprint of a named query; an unknown name
  * gets a fingerprint that matches nothing. Thread-safe. */
 uint64_t site_named_fingerprint(site *s, gz_str name);

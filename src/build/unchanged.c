@@ -1,0 +1,76 @@
+/* The quick answer to "has anything changed since the last build?": stat
+ * every file and folder the last build's load looked at, on a few threads,
+ * without loading the site. A folder whose time changed is listed again
+ * and passes when its entries are the same names (the build's own staging
+ * folder, made beside the destination, touches the source folder when the
+ * destination is inside it). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "build/internal.h"
+
+typedef struct check {
+    const build_cache *cache;
+    _Atomic uint32_t next;
+    _Atomic bool changed;
+} check;
+
+#define CHUNK 4096
+
+static bool
+same(const build_cache *c, const cache_watched *w)
+{
+    struct stat st;
+    if (stat(w->path, &st) != 0 || (bool)S_ISDIR(st.st_mode) != (w->dir != 0) ||
+        (uint64_t)st.st_ino != w->ino)
+        return false;
+    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if (!w->dir)
+        return (int64_t)st.st_size == w->size && mtime == w->mtime_ns;
+    uint64_t names;
+    return mtime == w->mtime_ns || (site_dir_names_hash(w->path, c->dest, &names) && names == w->names);
+}
+
+static void *
+run(void *arg)
+{
+    check *k = arg;
+    const build_cache *c = k->cache;
+    for (;;) {
+        uint32_t from = atomic_fetch_add(&k->next, CHUNK);
+        if (from >= c->nwatched || atomic_load(&k->changed))
+            break;
+        uint32_t to = c->nwatched - from < CHUNK ? c->nwatched : from + CHUNK;
+        for (uint32_t i = from; i < to; i++)
+            if (!same(c, &c->watched[i])) {
+                atomic_store(&k->changed, true);
+                break;
+            }
+    }
+    return NULL;
+}
+
+bool
+build_nothing_changed(const build_cache *c, const site_options *o, int threads)
+{
+    if (!c->fast || c->options != site_options_fingerprint(o) || time(NULL) >= c->valid_until)
+        return false;
+    struct stat st;
+    if (stat(c->dest, &st) != 0 || !S_ISDIR(st.st_mode))
+        return false;
+    check k = { .cache = c };
+    atomic_init(&k.next, 0);
+    atomic_init(&k.changed, false);
+    pthread_t t[16];
+    int n = threads < 1 ? 1 : threads > 16 ? 16 : threads;
+    int started = 0;
+    while (started < n - 1 && pthread_create(&t[started], NULL, run, &k) == 0)
+        started++;
+    run(&k);
+    for (int i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    return !atomic_load(&k.changed);
+}
