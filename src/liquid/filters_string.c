@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 #include "liquid/convert.h"
 #include "liquid/filters_internal.h"
+#include "liquid/render.h"
 
 /* ---- case and concatenation -------------------------------------------- */
 
@@ -216,6 +217,11 @@ replace_common(liq_ctx *ctx, gz_value input, gz_value pattern, gz_value with, re
         if (at < 0)
             break;
         matched = true;
+        /* an empty pattern with a long replacement multiplies the text */
+        if (!liq_fits(ctx, b.len)) {
+            gz_buf_free(&b);
+            return false;
+        }
         gz_buf_put(&b, s.p + copied, (size_t)at - copied);
         if (!put_replacement(&b, repl, s, (size_t)at, pat.len)) {
             gz_buf_free(&b);

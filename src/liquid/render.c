@@ -93,6 +93,17 @@ liq_spend(liq_ctx *ctx, size_t output)
 }
 
 bool
+liq_fits(liq_ctx *ctx, size_t bytes)
+{
+    liq_budget *b = ctx->budget;
+    if (!b->memory_limit || gz_arena_bytes(b->arena) - b->memory_base + bytes <= b->memory_limit)
+        return true;
+    liq_render_error(ctx, "Memory limits exceeded");
+    ctx->err->abort = true;
+    return false;
+}
+
+bool
 liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out)
 {
     bool limited = ctx->budget->step_limit || ctx->budget->memory_limit;

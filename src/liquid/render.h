@@ -79,6 +79,10 @@ bool liq_render_body(liq_ctx *ctx, const liq_body *body, gz_buf *out);
  * liq_options, given the output's size so far; false after raising
  * "Memory limits exceeded". Only called when a limit is set. */
 bool liq_spend(liq_ctx *ctx, size_t output);
+/* Whether a value of `bytes` being built still fits the memory limit (no
+ * step is counted): for filters whose output can outgrow the limit many
+ * times over in one call. False after raising "Memory limits exceeded". */
+bool liq_fits(liq_ctx *ctx, size_t bytes);
 
 /* break and continue. */
 void liq_push_interrupt(liq_ctx *ctx, liq_interrupt what);
