@@ -127,6 +127,21 @@ site_deep_merge(gz_arena *a, const gz_hash *base, const gz_hash *over)
     return out;
 }
 
+void
+site_merge_into(gz_arena *a, gz_hash *into, const gz_hash *over)
+{
+    for (size_t i = 0; i < over->len; i++) {
+        gz_str k = over->entries[i].key;
+        gz_value nv = over->entries[i].value;
+        gz_value *old = gz_hash_get(into, k);
+        if (old && nv.type == GZ_NIL)
+            continue;
+        if (old && mergeable(*old) && mergeable(nv))
+            nv = gz_hash_value(site_deep_merge(a, old->u.h, nv.u.h));
+        gz_hash_set(a, into, k, nv);
+    }
+}
+
 gz_value
 site_cfg(const site *s, const char *key)
 {

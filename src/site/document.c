@@ -248,6 +248,7 @@ merge_data(site *s, site_doc *doc, gz_hash *other, const char *source, gz_diags 
 {
     gz_arena *a = s->arena;
     gz_value *oc = gz_hash_get(other, S("categories"));
+    gz_value cats = gz_nil();
     if (oc && oc->type != GZ_NIL) {
         gz_value nv = *oc;
         if (nv.type == GZ_STRING)
@@ -264,12 +265,13 @@ merge_data(site *s, site_doc *doc, gz_hash *other, const char *source, gz_diags 
                 array_union_push(a, u, nv);
             nv = gz_array_value(u);
         }
-        other = site_deep_merge(a, other, NULL);
-        gz_hash_set(a, other, S("categories"), nv);
+        cats = nv;
     }
-    gz_hash *m = site_deep_merge(a, doc->data, other);
-    doc->data = m;
-    gz_value *dv = gz_hash_get(m, S("date"));
+    /* doc->data is the document's own: merged in place, not copied */
+    site_merge_into(a, doc->data, other);
+    if (cats.type != GZ_NIL)
+        gz_hash_set(a, doc->data, S("categories"), cats);
+    gz_value *dv = gz_hash_get(doc->data, S("date"));
     if (dv) {
         gz_time t;
         gz_buf txt = GZ_BUF_INIT;

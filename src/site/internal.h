@@ -152,6 +152,9 @@ bool site_config_load(site *s, const site_options *o, gz_diags *d);
 /* Deep merge as Jekyll's Utils.deep_merge_hashes (overwrite wins; nil
  * keeps the old value; hashes merge). Returns a new hash. */
 gz_hash *site_deep_merge(gz_arena *a, const gz_hash *base, const gz_hash *over);
+/* The same merge into `into` itself, which must belong to the caller
+ * alone (its nested hashes are merged into new ones: they may be shared). */
+void site_merge_into(gz_arena *a, gz_hash *into, const gz_hash *over);
 gz_value site_cfg(const site *s, const char *key);
 const char *site_cfg_str(const site *s, const char *key, const char *dflt);
 
