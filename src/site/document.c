@@ -487,12 +487,18 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
         doc->has_front = true;
         doc->body_off = off;
         doc->body_line = line;
-        char *copy = gz_arena_strndup(s->arena, yaml.p, yaml.len);
+        /* The parser's own allocations and the text it reads go to a
+         * scratch arena; only the values are kept. */
+        if (!s->scratch)
+            s->scratch = gz_arena_new();
+        gz_arena_reset(s->scratch);
+        char *copy = gz_arena_strndup(s->scratch, yaml.p, yaml.len);
         gz_value v;
-        if (!site_yaml(s->arena, gz_str_n(copy, yaml.len), doc->relpath, s->tz, &v, d)) {
+        if (!site_yaml(s->scratch, gz_str_n(copy, yaml.len), doc->relpath, s->tz, &v, d)) {
             gz_buf_free(&all);
             return false;
         }
+        v = gz_value_clone(s->arena, v);
         if (v.type == GZ_HASH)
             *fm = v.u.h;
         else if (!(v.type == GZ_NIL || (v.type == GZ_BOOL && !v.u.b))) {
@@ -583,10 +589,9 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
                 i = j + 1;
             }
         }
-        gz_hash *cat = gz_hash_new(a, 1);
-        gz_hash_set(a, cat, S("categories"), gz_array_value(superdirs));
-        if (!merge_data(s, doc, cat, "file path", d))
-            return NULL;
+        /* merge_data!({"categories" => superdirs}) into data that has no
+         * categories yet: the list itself */
+        gz_hash_set(a, doc->data, S("categories"), gz_array_value(superdirs));
         gz_hash *defs = site_defaults_for(s, doc->relpath, type);
         if (defs && defs->len && !merge_data(s, doc, defs, "front matter defaults", d))
             return NULL;

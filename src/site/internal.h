@@ -90,6 +90,7 @@ typedef struct site_layout {
 
 struct site {
     gz_arena *arena;      /* everything of the model; freed with the site */
+    gz_arena *scratch;    /* reset for each file the load parses */
     pthread_mutex_t arena_lock; /* for the rare model allocations during render */
     char *source;         /* absolute, no trailing slash */
     char *dest;           /* absolute */

@@ -479,6 +479,7 @@ site_free(site *s)
     free(s->watched);
     pthread_mutex_destroy(&s->arena_lock);
     gz_arena_free(s->arena);
+    gz_arena_free(s->scratch);
     free(s);
 }
 
