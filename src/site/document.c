@@ -196,18 +196,18 @@ site_defaults_for(site *s, const char *relpath, const char *type)
         if (sc && !applies(s, scope, relpath, type))
             continue;
         if (has_precedence(old_scope, have_old, scope)) {
-            acc = site_deep_merge(s->arena, acc, values->u.h);
+            acc = site_deep_merge(site_arena(s), acc, values->u.h);
             old_scope = scope;
             have_old = true;
         } else {
-            acc = site_deep_merge(s->arena, values->u.h, acc);
+            acc = site_deep_merge(site_arena(s), values->u.h, acc);
         }
     }
     if (acc) {
         gz_value *d = gz_hash_get(acc, S("date"));
         gz_time t;
         if (d && site_parse_date(s, *d, &t))
-            *d = gz_time_new(s->arena, t);
+            *d = gz_time_new(site_arena(s), t);
     }
     return acc;
 }
@@ -246,7 +246,7 @@ array_union_push(gz_arena *a, gz_array *into, gz_value v)
 static bool
 merge_data(site *s, site_doc *doc, gz_hash *other, const char *source, gz_diags *d)
 {
-    gz_arena *a = s->arena;
+    gz_arena *a = site_arena(s);
     gz_value *oc = gz_hash_get(other, S("categories"));
     gz_value cats = gz_nil();
     if (oc && oc->type != GZ_NIL) {
@@ -294,7 +294,7 @@ merge_data(site *s, site_doc *doc, gz_hash *other, const char *source, gz_diags 
 static gz_array *
 pluralized(site *s, site_doc *doc, const char *singular, const char *plural)
 {
-    gz_arena *a = s->arena;
+    gz_arena *a = site_arena(s);
     gz_array *out = gz_array_new(a, 2);
     gz_value v = site_data_get(doc, singular);
     bool have = gz_hash_get(doc->data, gz_str_c(singular)) || v.type != GZ_NIL;
@@ -489,16 +489,15 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
         doc->body_line = line;
         /* The parser's own allocations and the text it reads go to a
          * scratch arena; only the values are kept. */
-        if (!s->scratch)
-            s->scratch = gz_arena_new();
-        gz_arena_reset(s->scratch);
-        char *copy = gz_arena_strndup(s->scratch, yaml.p, yaml.len);
+        gz_arena *scratch = site_scratch(s);
+        gz_arena_reset(scratch);
+        char *copy = gz_arena_strndup(scratch, yaml.p, yaml.len);
         gz_value v;
-        if (!site_yaml(s->scratch, gz_str_n(copy, yaml.len), doc->relpath, s->tz, &v, d)) {
+        if (!site_yaml(scratch, gz_str_n(copy, yaml.len), doc->relpath, s->tz, &v, d)) {
             gz_buf_free(&all);
             return false;
         }
-        v = gz_value_clone(s->arena, v);
+        v = gz_value_clone(site_arena(s), v);
         if (v.type == GZ_HASH)
             *fm = v.u.h;
         else if (!(v.type == GZ_NIL || (v.type == GZ_BOOL && !v.u.b))) {
@@ -523,7 +522,7 @@ site_doc *
 site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const char *dir,
               bool draft, gz_diags *d)
 {
-    gz_arena *a = s->arena;
+    gz_arena *a = site_arena(s);
     site_doc *doc = gz_arena_calloc(a, 1, sizeof *doc);
     doc->kind = kind;
     doc->coll = c;

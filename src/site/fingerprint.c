@@ -154,33 +154,40 @@ names_hash(const char *dir, char *const *names, size_t n, const char *dest)
 }
 
 void
+site_watched_push(site_watched_list *l, site_watched w)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->v = gz_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = w;
+}
+
+void
 site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n)
 {
-    if (s->nwatched == s->capwatched) {
-        s->capwatched = s->capwatched ? s->capwatched * 2 : 256;
-        s->watched = gz_xrealloc(s->watched, s->capwatched * sizeof *s->watched);
-    }
+    site_reader *r = site_current_reader();
     bool dir = S_ISDIR(st->st_mode);
-    s->watched[s->nwatched++] = (site_watched){
-        .path = gz_arena_strndup(s->arena, path, strlen(path)),
+    site_watched_push(r ? &r->watched : &s->watched, (site_watched){
+        .path = gz_arena_strndup(site_arena(s), path, strlen(path)),
         .dir = dir,
         .size = dir ? 0 : (int64_t)st->st_size,
         .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
         .ino = (uint64_t)st->st_ino,
         .names = dir ? names_hash(path, names, n, s->dest) : 0,
-    };
+    });
 }
 
 size_t
 site_watched_count(const site *s)
 {
-    return s->nwatched;
+    return s->watched.n;
 }
 
 site_watched
 site_watched_at(const site *s, size_t i)
 {
-    return s->watched[i];
+    return s->watched.v[i];
 }
 
 int64_t

@@ -21,6 +21,20 @@ typedef enum site_kind {
 } site_kind;
 
 typedef struct site_coll site_coll;
+
+typedef struct site_watched_list {
+    site_watched *v;
+    size_t n, cap;
+} site_watched_list;
+
+/* A thread reading documents for site_load, in parallel with others: the
+ * model's allocations go to its own arena (which lives as long as the
+ * site), what it looks at to its own list, merged when all are done. */
+typedef struct site_reader {
+    gz_arena *arena;
+    gz_arena *scratch;
+    site_watched_list watched;
+} site_reader;
 typedef struct site_doc site_doc;
 
 /* Rendered text shared between renders (a post's content read by the
@@ -135,9 +149,11 @@ struct site {
     const char **source_keys;
     size_t nsources;
     /* What the load looked at (site_watched), and until when it holds. */
-    site_watched *watched;
-    size_t nwatched, capwatched;
+    site_watched_list watched;
     int64_t valid_until;
+    /* Arenas of the threads that read documents (site_reader). */
+    gz_arena **reader_arenas;
+    size_t nreader_arenas;
 
     liq_engine *liquid;
     liq_site_hooks hooks;
@@ -229,7 +245,16 @@ site_render *site_current_render(void);
 /* The post {% post_url name %} names (PostComparer), or NULL. */
 site_doc *site_find_post(const site *s, gz_str name);
 
+/* ---- reader.c ---- */
+/* The arena for the model's allocations on this thread: its site_reader's
+ * while it reads documents, else the site's. */
+gz_arena *site_arena(site *s);
+/* A scratch arena for the current file (reset by whoever uses it). */
+gz_arena *site_scratch(site *s);
+site_reader *site_current_reader(void);
+
 /* ---- fingerprint.c ---- */
+void site_watched_push(site_watched_list *l, site_watched w);
 /* Notes that the load looked at path (a file, or a folder whose sorted
  * entries are names[0..n)), whose status was st. */
 void site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n);

@@ -538,7 +538,7 @@ site_doc_url(site *s, site_doc *doc)
         }
     }
     sanitize_url(&url, gz_buf_str(&raw));
-    doc->url = gz_arena_strndup(s->arena, url.data, url.len);
+    doc->url = gz_arena_strndup(site_arena(s), url.data, url.len);
 
     /* destination */
     gz_buf dest = GZ_BUF_INIT;
@@ -560,7 +560,7 @@ site_doc_url(site *s, site_doc *doc)
     const char *d = dest.data ? dest.data : "";
     while (*d == '/')
         d++;
-    doc->dest_rel = gz_arena_strndup(s->arena, d, strlen(d));
+    doc->dest_rel = gz_arena_strndup(site_arena(s), d, strlen(d));
     gz_buf_free(&dest);
     gz_buf_free(&url);
     gz_buf_free(&raw);

@@ -4,9 +4,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/json.h"
 #include "site/internal.h"
@@ -280,6 +283,112 @@ date_name(const char *entry)
     }
 }
 
+/* ---- reading posts on several threads --------------------------------------- */
+
+static _Thread_local site_reader *current_reader;
+
+site_reader *
+site_current_reader(void)
+{
+    return current_reader;
+}
+
+gz_arena *
+site_arena(site *s)
+{
+    return current_reader ? current_reader->arena : s->arena;
+}
+
+gz_arena *
+site_scratch(site *s)
+{
+    if (current_reader)
+        return current_reader->scratch;
+    if (!s->scratch)
+        s->scratch = gz_arena_new();
+    return s->scratch;
+}
+
+typedef struct post_batch {
+    site *site;
+    const char *dir;
+    bool drafts;
+    char **rels;
+    site_doc **docs;
+    size_t n;
+    _Atomic size_t next;
+} post_batch;
+
+typedef struct post_reader {
+    post_batch *batch;
+    site_reader reader;
+    gz_diags diags;
+    pthread_t thread;
+    bool running;
+} post_reader;
+
+static void *
+read_posts(void *arg)
+{
+    post_reader *pr = arg;
+    post_batch *b = pr->batch;
+    current_reader = &pr->reader;
+    for (;;) {
+        size_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->n)
+            break;
+        b->docs[i] = site_doc_read(b->site, SITE_POST, b->site->posts, b->rels[i], b->dir,
+                                   b->drafts, &pr->diags);
+    }
+    current_reader = NULL;
+    return NULL;
+}
+
+/* Reads the posts at rels on up to one thread per core: reading (YAML,
+ * dates, URLs) is most of a site's load. Each thread keeps its own arena,
+ * given to the site, and its own diagnostics and watch list, merged here;
+ * the documents come back in the order of rels. */
+static void
+read_post_files(site *s, const char *dir, bool drafts, char **rels, size_t n, gz_diags *d)
+{
+    post_batch b = { .site = s, .dir = dir, .drafts = drafts, .rels = rels, .n = n };
+    b.docs = gz_xcalloc(n + 1, sizeof *b.docs);
+    atomic_init(&b.next, 0);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int nt = n < 512 ? 1 : cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+    post_reader *prs = gz_xcalloc((size_t)nt, sizeof *prs);
+    s->reader_arenas = gz_xrealloc(s->reader_arenas,
+                                   (s->nreader_arenas + (size_t)nt) * sizeof *s->reader_arenas);
+    for (int k = 0; k < nt; k++) {
+        prs[k].batch = &b;
+        prs[k].reader.arena = gz_arena_new();
+        prs[k].reader.scratch = gz_arena_new();
+        s->reader_arenas[s->nreader_arenas++] = prs[k].reader.arena;
+        if (k > 0)
+            prs[k].running = pthread_create(&prs[k].thread, NULL, read_posts, &prs[k]) == 0;
+    }
+    read_posts(&prs[0]); /* and whatever threads could not be started leave */
+    for (int k = 1; k < nt; k++)
+        if (prs[k].running)
+            pthread_join(prs[k].thread, NULL);
+    for (int k = 0; k < nt; k++) {
+        for (size_t i = 0; i < prs[k].diags.len; i++) {
+            gz_diag *x = &prs[k].diags.items[i];
+            gz_diags_add(d, x->severity, x->file, x->line, x->column, "%s", x->message);
+        }
+        gz_diags_free(&prs[k].diags);
+        for (size_t i = 0; i < prs[k].reader.watched.n; i++)
+            site_watched_push(&s->watched, prs[k].reader.watched.v[i]);
+        free(prs[k].reader.watched.v);
+        gz_arena_free(prs[k].reader.scratch);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (b.docs[i] && publishable(s, b.docs[i]))
+            push_doc(&s->posts->docs, &s->posts->ndocs, &s->posts->capdocs, b.docs[i]);
+    free(prs);
+    free(b.docs);
+}
+
 static void
 read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_diags *d)
 {
@@ -288,7 +397,7 @@ read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_di
     join(&base, s->source, relbase.data);
     if (!is_dir(base.data))
         goto done;
-    names all = { 0 };
+    names all = { 0 }, rels = { 0 };
     walk_all(s, base.data, "", false, &all, 0);
     for (size_t i = 0; i < all.n; i++) {
         const char *e = all.v[i];
@@ -305,10 +414,10 @@ read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_di
         } else if (!date_name(e))
             continue;
         join(&rel, relbase.data, e);
-        site_doc *doc = site_doc_read(s, SITE_POST, s->posts, rel.data, dir, drafts, d);
-        if (doc && publishable(s, doc))
-            push_doc(&s->posts->docs, &s->posts->ndocs, &s->posts->capdocs, doc);
+        names_push(&rels, rel.data);
     }
+    read_post_files(s, dir, drafts, rels.v, rels.n, d);
+    names_free(&rels);
     names_free(&all);
 done:
     gz_buf_free(&base);

@@ -476,7 +476,10 @@ site_free(site *s)
     free(s->outputs);
     free(s->sources);
     free(s->source_keys);
-    free(s->watched);
+    free(s->watched.v);
+    for (size_t i = 0; i < s->nreader_arenas; i++)
+        gz_arena_free(s->reader_arenas[i]);
+    free(s->reader_arenas);
     pthread_mutex_destroy(&s->arena_lock);
     gz_arena_free(s->arena);
     gz_arena_free(s->scratch);
