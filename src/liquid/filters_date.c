@@ -38,10 +38,18 @@ liq_f_local_tz(void)
     return local_tz;
 }
 
+/* "now" and "today" make the output depend on the clock: the site hears of it. */
+static void
+note_clock(liq_ctx *ctx, gz_str s)
+{
+    const liq_site_hooks *site = liq_ctx_site(ctx);
+    if (site && site->clock_read && (gz_str_eq_c(s, "now") || gz_str_eq_c(s, "today")))
+        site->clock_read(site->self);
+}
+
 bool
 liq_f_to_date(liq_ctx *ctx, gz_value v, gz_time *out)
 {
-    (void)ctx;
     switch (v.type) {
     case GZ_TIME:
         *out = *v.u.t;
@@ -50,6 +58,7 @@ liq_f_to_date(liq_ctx *ctx, gz_value v, gz_time *out)
         *out = gz_time_in_zone((gz_time){ .sec = v.u.i }, liq_f_local_tz());
         return true;
     case GZ_STRING: /* "now", "today", Unix seconds, or Time.parse */
+        note_clock(ctx, gz_value_str(v));
         return v.len && gz_time_parse(gz_value_str(v), liq_f_local_tz(), out);
     default:
         return false;

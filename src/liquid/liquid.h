@@ -65,6 +65,8 @@ typedef struct liq_site_hooks {
     bool (*read_source)(void *self, gz_str path, gz_buf *source);
     const char *includes_dir; /* for messages: "_includes" */
     const char *highlighter;  /* config "highlighter": "rouge", "none", ... */
+    /* The render read the clock ("now" | date); NULL: nobody asks. */
+    void (*clock_read)(void *self);
     const liq_custom_tag *tags; /* the site's own tags */
     size_t ntags;
     void *self;

@@ -454,7 +454,7 @@ site_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
     /* The lists of documents are queries; everything else the site drop
      * answers comes from the config (covered by the global fingerprint). */
     if (K("posts") || K("related_posts") || K("pages") || K("html_pages") ||
-        K("static_files") || K("documents"))
+        K("static_files") || K("documents") || K("time"))
         record_named(env, "", K("related_posts") ? S("posts") : key);
     if (!K("posts"))
         for (size_t i = 0; i < s->ncolls; i++)

@@ -343,7 +343,7 @@ site_named_fingerprint(site *s, gz_str name)
         hash_file(h, p.data);
         gz_buf_free(&p);
     } else
-        known = false;
+        known = false; /* and "time", the clock, which no two builds share */
     uint64_t fp = XXH3_64bits_digest(h);
     XXH3_freeState(h);
     if (!known) {

@@ -208,6 +208,14 @@ hook_read_source(void *self, gz_str path, gz_buf *source)
     return ok;
 }
 
+/* "now" | date: the output is the clock's, different in every build. */
+static void
+hook_clock_read(void *self)
+{
+    (void)self;
+    site_record(site_current_render(), SITE_DEP_NAMED, NULL, S("time"));
+}
+
 /* ---- loading ----------------------------------------------------------------- */
 
 static const gz_tz *
@@ -406,6 +414,7 @@ site_load(const site_options *o, gz_diags *d)
     s->hooks.link = hook_link;
     s->hooks.post_url = hook_post_url;
     s->hooks.read_source = hook_read_source;
+    s->hooks.clock_read = hook_clock_read;
     s->hooks.includes_dir = site_cfg_str(s, "includes_dir", "_includes");
     s->hooks.highlighter = site_cfg_str(s, "highlighter", "");
     if (s->feed) {
