@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "core/arena.h"
 
 static bool mkdirs(char *path);
+static void rm_rf(const char *path, int depth);
 
 /* mkdir -p from the deepest folder that exists: one mkdir when the parent
  * is there (the common case while staging), back up only on ENOENT. */
@@ -99,6 +101,32 @@ empty_or_missing(const char *dest)
     return empty;
 }
 
+/* Staging folders of this destination left by builds that were killed
+ * (their process is gone) are removed. */
+static void
+remove_stale_stages(const char *parent, const char *name)
+{
+    gz_buf prefix = GZ_BUF_INIT, p = GZ_BUF_INIT;
+    gz_buf_printf(&prefix, ".%s.gazette-staging-", name);
+    DIR *dd = opendir(parent);
+    struct dirent *e;
+    while (dd && (e = readdir(dd))) {
+        if (strncmp(e->d_name, prefix.data, prefix.len) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + prefix.len, &end, 10);
+        if (*end || pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+            gz_buf_clear(&p);
+            gz_buf_printf(&p, "%s/%s", strcmp(parent, "/") ? parent : "", e->d_name);
+            rm_rf(p.data, 0);
+        }
+    }
+    if (dd)
+        closedir(dd);
+    gz_buf_free(&prefix);
+    gz_buf_free(&p);
+}
+
 bool
 build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d)
 {
@@ -120,6 +148,7 @@ build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d)
                   name, (long)getpid());
     st->dir = gz_buf_detach(&dir, NULL);
     st->dest = gz_xstrndup(dest, strlen(dest));
+    remove_stale_stages(parent.data, name);
     gz_buf_free(&parent);
     build_stage_discard(st); /* a leftover from a killed build of the same pid */
     if (mkdir(st->dir, 0777) != 0) {
