@@ -129,6 +129,7 @@ check_config(char **f)
     unlink(path.data);
     rmdir(dir);
     gz_diags_free(&d);
+    free(s.watched.v); /* what the config load looked at */
     gz_arena_free(s.arena);
     gz_buf_free(&path);
     gz_buf_free(&out);
