@@ -83,6 +83,11 @@ site_sources_init(site *s)
             XXH3_64bits_update(h, d->inline_body, strlen(d->inline_body));
             long pos[3] = { d->page_num, d->page_total, d->page_per };
             XXH3_64bits_update(h, pos, sizeof pos);
+            if (d->listing) {
+                /* jekyll-paginate-v2: which documents its paginator lists */
+                uint64_t lf = site_listing_fingerprint(d);
+                XXH3_64bits_update(h, &lf, sizeof lf);
+            }
             d->hash = XXH3_64bits_digest(h);
             XXH3_freeState(h);
         }

@@ -77,6 +77,11 @@ struct site_doc {
     size_t output;        /* index in site.outputs, or SIZE_MAX */
     site_cache content;   /* converted content when read by another render */
     site_cache excerpt;   /* rendered excerpt */
+    /* jekyll-paginate-v2: this page is page `listing_page` (1-based) of
+     * `listing`, which says what it lists (see struct site_listing); NULL
+     * for every other document. */
+    const struct site_listing *listing;
+    long listing_page;
 };
 
 struct site_coll {
@@ -274,6 +279,79 @@ bool site_excerpt(site_render *r, site_doc *doc, gz_str *out);
 void site_paginate_add(site *s, gz_diags *d);
 /* Builds every paginated page's paginator (after the drops are made). */
 void site_paginate_payload(site *s);
+
+/* ---- paginate_v2.c, autopages.c: jekyll-paginate-v2 3.0 ---- */
+/* One paginated listing: a page with `pagination: enabled: true`, or an
+ * autopage (one per category, tag or collection). Its pages are site
+ * pages with doc->listing set; page N shows docs[(N-1)*per_page ...] of
+ * the listing, and every page shows ndocs and total_pages, so a change in
+ * which documents a listing holds (or in their sort field) changes all of
+ * its pages: page N of category X depends on the documents of X, i.e. on
+ * every post whose categories, lower-cased and split at ',' and ';' as
+ * the plugin does, include X (site.categories keeps the names as written,
+ * so its keys are not exactly these). */
+typedef enum site_listing_kind {
+    SITE_LISTING_PAGE,       /* a page of the source with pagination enabled */
+    SITE_LISTING_CATEGORY,   /* an autopage of autopages.categories */
+    SITE_LISTING_TAG,        /* autopages.tags */
+    SITE_LISTING_COLLECTION, /* autopages.collections */
+} site_listing_kind;
+typedef struct site_listing {
+    site_listing_kind kind;
+    const char *key;          /* the category, tag or collection (lower-cased); NULL for PAGE */
+    const char *source;       /* the file it is made from: the page, or the autopage's layout */
+    const site_doc *tmpl;     /* the template page (not itself in site.pages) */
+    /* What it lists: the documents of these collections that have every
+     * one of these categories, tags and locales (keys lower-cased). */
+    const char **collections, **categories, **tags, **locales;
+    size_t ncollections, ncategories, ntags, nlocales;
+    site_doc **docs;          /* the documents listed, in order, over all pages */
+    size_t ndocs;
+    long per_page, total_pages;
+    long trail_before, trail_after; /* paginator.page_trail; 0, 0: none */
+    site_doc **pages;         /* its pages, 1..total_pages */
+    const char **paths;       /* each page's paginator.page_path */
+    const char *first_url, *paged_url; /* URL patterns with :num and :max */
+} site_listing;
+
+/* Adds autopages and the pages of every listing; removes the templates
+ * from s->pages (before the drops are made). A no-op unless
+ * "jekyll-paginate-v2" is among the plugins. */
+void site_paginate_v2_add(site *s, gz_diags *d);
+/* Builds the paginator of every listing page (after the drops are made). */
+void site_paginate_v2_payload(site *s);
+/* What a listing page's paginator shows that its template does not: its
+ * URL, its page of how many, and which documents it lists (for the
+ * page's fingerprint: a post that joins a category changes it). */
+uint64_t site_listing_fingerprint(const site_doc *d);
+/* Between paginate_v2.c and autopages.c. */
+typedef void (*site_pv2_key_fn)(void *self, gz_str key, gz_str raw);
+/* The keys the plugin indexes a document by from a value of its data
+ * (a string split at ';' ',' and white space, or a list): each piece
+ * split again at ';' and ',', lower-cased and stripped (key), and as
+ * written (raw). */
+void site_pv2_keys(gz_value v, site_pv2_key_fn fn, void *self);
+/* Ruby's File.join(a, b) and String#sub(pattern, replacement). */
+void site_pv2_join(gz_buf *out, gz_str a, gz_str b);
+void site_pv2_sub(gz_buf *out, gz_str s, gz_str pattern, gz_str replacement);
+/* Page#destination for a generated page's URL, relative to the destination. */
+const char *site_pv2_dest(site *s, gz_str url, const char *output_ext);
+/* The first line of source file relpath with `key:` (or, when !as_key,
+ * with the text anywhere); 0 when there is none. */
+int site_pv2_line(site *s, const char *relpath, const char *key, bool as_key);
+/* An autopage, as site_autopages_add appended it to s->pages. */
+typedef struct site_autopage {
+    site_doc *doc;
+    site_listing_kind kind;
+    const char *key;          /* the category, tag or collection */
+    const char *layout;       /* "_layouts/autopage_category.html" */
+    const gz_hash *own;       /* the layout's `pagination:` front matter, or NULL */
+} site_autopage;
+/* AutoPages.create_autopages: appends the autopages of `ap` (the merged
+ * autopages config) with pagination config `pg` to s->pages and lists
+ * them in *out (malloc'd); false on an error. */
+bool site_autopages_add(site *s, gz_hash *ap, gz_hash *pg, site_autopage **out, size_t *nout,
+                        gz_diags *d);
 
 /* ---- feed.c ---- */
 void site_feed_add(site *s);

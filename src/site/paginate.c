@@ -64,6 +64,7 @@ page_path(site *s, const char *format, long num, const site_doc *tmpl)
 void
 site_paginate_add(site *s, gz_diags *d)
 {
+    site_paginate_v2_add(s, d); /* jekyll-paginate-v2, when it is a plugin */
     gz_value per = site_cfg(s, "paginate");
     if (!s->paginate || per.type == GZ_NIL || s->npages == 0)
         return;
@@ -137,6 +138,7 @@ site_paginate_add(site *s, gz_diags *d)
 void
 site_paginate_payload(site *s)
 {
+    site_paginate_v2_payload(s);
     gz_arena *a = s->arena;
     gz_array *all = gz_array_new(a, s->posts_desc->len);
     for (size_t i = 0; i < s->posts_desc->len; i++) {
