@@ -2,7 +2,7 @@
  * body's hash.
  *
  *   "GZCACHE\n"  u32 0x01020304 (byte order)  u32 version  u64 body length
- *   body:  str dest  u64 global        (atoms below: after zero padding to a
+ *   body:  str source  str dest  u64 global        (atoms below: after zero padding to a
  *                                      multiple of 4 bytes from the file's start)
  *          u64 options  i64 valid_until  u32 fast
  *          u32 n  { str path  u32 dir  i64 size  i64 mtime  u64 ino  u64 names }
@@ -28,7 +28,7 @@
 #include "core/arena.h"
 
 #define MAGIC "GZCACHE\n"
-#define VERSION 2u
+#define VERSION 3u
 #define BOM 0x01020304u
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -180,6 +180,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         return fail(c, why, "damaged (checksum mismatch)");
 
     reader r = { c->blob + head, c->blob + head + body, true };
+    c->source = str(&r);
     c->dest = str(&r);
     c->global = u64(&r);
     c->options = u64(&r);
@@ -322,6 +323,7 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
     put32(&b, VERSION);
     put64(&b, 0); /* the body's length, set below */
     size_t start = b.len;
+    putstr(&b, c->source);
     putstr(&b, c->dest);
     put64(&b, c->global);
     put64(&b, c->options);
@@ -372,7 +374,9 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
     gz_buf tmp = GZ_BUF_INIT;
     gz_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
     int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = fd >= 0 && write_all(fd, b.data, b.len) && fsync(fd) == 0;
+    /* No fsync: a cache lost or cut short by a power failure is refused
+     * by its checksum and costs one full build, not a wrong one. */
+    bool ok = fd >= 0 && write_all(fd, b.data, b.len);
     if (fd >= 0 && close(fd) != 0)
         ok = false;
     if (ok && rename(tmp.data, path) != 0)

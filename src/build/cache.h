@@ -51,7 +51,7 @@ typedef struct cache_set {
 
 /* A file or folder the site's load looked at (site_watched). */
 typedef struct cache_watched {
-    const char *path;
+    const char *path; /* relative to the cache's source, or absolute */
     uint32_t dir;
     int64_t size, mtime_ns;
     uint64_t ino, names;
@@ -61,6 +61,7 @@ typedef struct cache_watched {
  * pointer points into `blob`. */
 typedef struct build_cache {
     char *blob;
+    const char *source; /* absolute */
     const char *dest;
     uint64_t global;
     uint64_t options;     /* site_options_fingerprint */
@@ -83,7 +84,7 @@ typedef struct build_cache {
 bool build_cache_read(build_cache *c, const char *path, gz_buf *why);
 /* Frees what build_cache_read allocated. */
 void build_cache_free(build_cache *c);
-/* Writes c to path (through path.tmp, fsynced, renamed). On failure
+/* Writes c to path (through path.tmp-PID, renamed). On failure
  * returns false with `why` set and leaves no file at path. */
 bool build_cache_write(const build_cache *c, const char *path, gz_buf *why);
 

@@ -411,13 +411,17 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t loaded_
         gz_buf_puts(why, "too many sources for the cache");
         return false;
     }
-    build_cache c = { .dest = site_dest(s), .global = global, .options = options,
-                      .valid_until = site_valid_until(s), .fast = 1 };
+    build_cache c = { .source = site_source(s), .dest = site_dest(s), .global = global,
+                      .options = options, .valid_until = site_valid_until(s), .fast = 1 };
     c.nwatched = (uint32_t)site_watched_count(s);
     c.watched = gz_xcalloc((size_t)c.nwatched + 1, sizeof *c.watched);
+    size_t srclen = strlen(c.source);
     for (uint32_t i = 0; i < c.nwatched; i++) {
         site_watched w = site_watched_at(s, i);
-        c.watched[i] = (cache_watched){ w.path, w.dir, w.size, w.mtime_ns, w.ino, w.names };
+        const char *path = w.path; /* below the source: relative, half the size */
+        if (!strncmp(path, c.source, srclen) && path[srclen] == '/' && path[srclen + 1])
+            path += srclen + 1;
+        c.watched[i] = (cache_watched){ path, w.dir, w.size, w.mtime_ns, w.ino, w.names };
         if (w.mtime_ns >= loaded_ns - RACY_NS)
             c.fast = 0;
     }

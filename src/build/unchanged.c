@@ -21,17 +21,23 @@ typedef struct check {
 #define CHUNK 4096
 
 static bool
-same(const build_cache *c, const cache_watched *w)
+same(const build_cache *c, const cache_watched *w, gz_buf *abs)
 {
+    const char *path = w->path;
+    if (path[0] != '/') {
+        gz_buf_clear(abs);
+        gz_buf_printf(abs, "%s/%s", c->source, path);
+        path = abs->data;
+    }
     struct stat st;
-    if (stat(w->path, &st) != 0 || (bool)S_ISDIR(st.st_mode) != (w->dir != 0) ||
+    if (stat(path, &st) != 0 || (bool)S_ISDIR(st.st_mode) != (w->dir != 0) ||
         (uint64_t)st.st_ino != w->ino)
         return false;
     int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     if (!w->dir)
         return (int64_t)st.st_size == w->size && mtime == w->mtime_ns;
     uint64_t names;
-    return mtime == w->mtime_ns || (site_dir_names_hash(w->path, c->dest, &names) && names == w->names);
+    return mtime == w->mtime_ns || (site_dir_names_hash(path, c->dest, &names) && names == w->names);
 }
 
 static void *
@@ -39,17 +45,19 @@ run(void *arg)
 {
     check *k = arg;
     const build_cache *c = k->cache;
+    gz_buf abs = GZ_BUF_INIT;
     for (;;) {
         uint32_t from = atomic_fetch_add(&k->next, CHUNK);
         if (from >= c->nwatched || atomic_load(&k->changed))
             break;
         uint32_t to = c->nwatched - from < CHUNK ? c->nwatched : from + CHUNK;
         for (uint32_t i = from; i < to; i++)
-            if (!same(c, &c->watched[i])) {
+            if (!same(c, &c->watched[i], &abs)) {
                 atomic_store(&k->changed, true);
                 break;
             }
     }
+    gz_buf_free(&abs);
     return NULL;
 }
 

@@ -30,7 +30,7 @@ sample(void)
         { "/site", 1, 0, 1, 2, 3 },
         { "/site/_posts/2024-01-01-a.md", 0, 200, 5, 9, 0 },
     };
-    build_cache c = { .dest = "/site/_site", .global = 12345, .options = 678,
+    build_cache c = { .source = "/site", .dest = "/site/_site", .global = 12345, .options = 678,
                       .valid_until = 2000000000, .fast = 1,
                       .watched = watched, .nwatched = 2,
                       .sources = sources, .nsources = 3,
@@ -43,6 +43,7 @@ sample(void)
 static void
 check_same(const build_cache *a, const build_cache *b)
 {
+    CHECK_STR(b->source, a->source);
     CHECK_STR(b->dest, a->dest);
     CHECK(b->global == a->global && b->options == a->options);
     CHECK(b->valid_until == a->valid_until && b->fast == a->fast);
