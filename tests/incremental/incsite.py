@@ -358,6 +358,7 @@ class Site:
         self.wires = list(WIRES[:5])
         self.extra_pages = 0
         self.racy = False
+        self.dest = None  # set by tests/incremental/run: delete_outputs is one of its edits
         self.toggles = {"post_neighbours": False, "post_excerpt": False, "default_count": False,
                         "footer_all": False}
 
@@ -699,13 +700,33 @@ class Site:
                    "---\nlayout: category\ntitle: 专题%d\ncategory: %s\n---\n" % (n, cat))
         return "add category page category/extra%d.html (category %s)" % (n, cat)
 
+    def delete_outputs(self):
+        """Not an edit of the source: outputs deleted from the destination
+        (as one does to force them to be written again). A clean full build
+        has them, so the next build must write them back; Jekyll's own
+        incremental mode does too."""
+        tree = scan(self.dest)
+        files = [rel for rel, k in sorted(tree.items()) if k == "f"]
+        dirs = [rel for rel, k in sorted(tree.items()) if k == "d"]
+        if dirs and self.rng.random() < 0.3:
+            d = self.rng.choice(dirs)
+            n = sum(1 for rel in files if rel.startswith(d + "/"))
+            rm_rf(os.path.join(self.dest, d))
+            return "delete the folder %s/ of the destination (%d outputs)" % (d, n)
+        gone = self.rng.sample(files, min(len(files), self.rng.randint(1, 5)))
+        for rel in gone:
+            os.unlink(os.path.join(self.dest, rel))
+        return "delete %d outputs from the destination (%s%s)" % (
+            len(gone), ", ".join(gone[:3]), ", …" if len(gone) > 3 else "")
+
     # -- the random step ----------------------------------------------------
     SIMPLE = ["add_posts", "delete_posts", "undelete_post", "edit_title", "edit_body",
               "change_date", "touch_post", "revert_post", "edit_layout", "edit_include",
               "edit_config", "edit_data", "edit_category_page"]
 
     def random_edit(self):
-        return getattr(self, self.rng.choice(self.SIMPLE))()
+        kinds = self.SIMPLE + (["delete_outputs"] if self.dest else [])
+        return getattr(self, self.rng.choice(kinds))()
 
     def random_step(self):
         """One step's edits: usually one, sometimes several."""
