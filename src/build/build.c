@@ -58,12 +58,23 @@ draw_progress(worker *w, double t0, double *last, bool done)
     fflush(w->progress);
 }
 
+/* Whether the destination still holds a file of `size` bytes at rel: an
+ * output deleted (or cut) by hand since the last build is written again. */
+static bool
+dest_holds(const job *j, const char *rel, int64_t size, gz_buf *path)
+{
+    gz_buf_clear(path);
+    gz_buf_printf(path, "%s/%s", j->stage->dest, rel);
+    struct stat st;
+    return stat(path->data, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_size == size;
+}
+
 static void *
 work(void *arg)
 {
     worker *w = arg;
     job *j = w->job;
-    gz_buf out = GZ_BUF_INIT;
+    gz_buf out = GZ_BUF_INIT, path = GZ_BUF_INIT;
     double t0 = w->progress ? now_s() : 0, last = 0;
     for (;;) {
         if (w->progress)
@@ -71,25 +82,28 @@ work(void *arg)
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n)
             break;
-        if (j->plan && !j->plan->dirty[i]) {
+        site_output o = site_output_at(j->site, i);
+        if (j->plan && !j->plan->dirty[i] &&
+            dest_holds(j, o.dest_rel, j->deps->outputs[i].size, &path)) {
             /* nothing it read has changed: its record was carried over */
             j->fates[i] = FATE_UNCHANGED;
             atomic_fetch_add(&j->done, 1);
             continue;
         }
-        site_output o = site_output_at(j->site, i);
         w->recorder.table = j->deps;
         if (o.static_src) {
             j->fates[i] = build_stage_copy(j->stage, i, o.dest_rel, o.static_src, &w->diags);
             size_t src = site_output_source(j->site, i);
+            site_source_info info = site_source_at(j->site, src);
             dep_record(&w->recorder, (site_dep){ .kind = SITE_DEP_SOURCE, .source = src });
-            dep_recorder_finish(&w->recorder, i, site_source_at(j->site, src).hash);
+            dep_recorder_finish(&w->recorder, i, info.hash, info.size);
         } else {
             gz_buf_clear(&out);
             if (site_render_output_deps(j->site, i, &out, &w->diags, dep_record, &w->recorder)) {
                 uint64_t hash = XXH3_64bits(out.data, out.len);
-                dep_recorder_finish(&w->recorder, i, hash);
-                if (j->plan && j->plan->had_hash[i] && j->plan->old_hash[i] == hash)
+                dep_recorder_finish(&w->recorder, i, hash, (int64_t)out.len);
+                if (j->plan && j->plan->had_hash[i] && j->plan->old_hash[i] == hash &&
+                    dest_holds(j, o.dest_rel, (int64_t)out.len, &path))
                     j->fates[i] = FATE_UNCHANGED; /* the same bytes as last time */
                 else
                     j->fates[i] = build_stage_bytes(j->stage, i, o.dest_rel, gz_buf_str(&out),
@@ -108,6 +122,7 @@ work(void *arg)
     if (w->progress)
         draw_progress(w, t0, &last, true);
     gz_buf_free(&out);
+    gz_buf_free(&path);
     dep_recorder_free(&w->recorder);
     return NULL;
 }

@@ -9,7 +9,8 @@
  *          u32 n  { str key  u64 hash  i64 size  i64 mtime  u32 prev next output }
  *          u32 n  { str name  u64 fingerprint }
  *          u32 n  { u32 count  u32 atoms[count] }                      shared sets
- *          u32 n  { str dest_rel  u32 source  u64 hash  u32 set  u32 count  u32 atoms[count] }
+ *          u32 n  { str dest_rel  u32 source  u64 hash  i64 size  u32 set  u32 count
+ *                   u32 atoms[count] }
  *   u64 XXH3 of the body
  *
  * str is u32 length, the bytes and a NUL (so that strings can be used in
@@ -28,7 +29,7 @@
 #include "core/arena.h"
 
 #define MAGIC "GZCACHE\n"
-#define VERSION 3u
+#define VERSION 4u
 #define BOM 0x01020304u
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -221,13 +222,14 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         c->sets[i].n = u32(&r);
         c->sets[i].atoms = atoms(&r, c->blob, c->sets[i].n);
     }
-    c->noutputs = count(&r, 4 + 1 + 4 + 8 + 4 + 4);
+    c->noutputs = count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4);
     c->outputs = gz_xcalloc(c->noutputs + 1, sizeof *c->outputs);
     for (uint32_t i = 0; i < c->noutputs && r.ok; i++) {
         cache_output *o = &c->outputs[i];
         o->dest_rel = str(&r);
         o->source = u32(&r);
         o->hash = u64(&r);
+        o->size = (int64_t)u64(&r);
         o->set = u32(&r);
         o->n = u32(&r);
         o->atoms = atoms(&r, c->blob, o->n);
@@ -364,6 +366,7 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
         putstr(&b, o->dest_rel);
         put32(&b, o->source);
         put64(&b, o->hash);
+        put64(&b, (uint64_t)o->size);
         put32(&b, o->set);
         putatoms(&b, o->n, o->atoms);
     }

@@ -34,6 +34,7 @@ typedef struct cache_output {
     const char *dest_rel;
     uint32_t source;
     uint64_t hash;  /* of the bytes written */
+    int64_t size;   /* their number */
     uint32_t set;   /* shared atoms: an index into the sets */
     uint32_t n;     /* own atoms */
     const uint32_t *atoms;

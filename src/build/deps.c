@@ -122,11 +122,12 @@ file_atoms(dep_table *t, dep_output *rec, uint32_t *atoms, size_t n)
 }
 
 void
-dep_recorder_finish(dep_recorder *r, size_t output, uint64_t hash)
+dep_recorder_finish(dep_recorder *r, size_t output, uint64_t hash, int64_t size)
 {
     dep_output *rec = &r->table->outputs[output];
     free(rec->atoms);
     rec->hash = hash;
+    rec->size = size;
     file_atoms(r->table, rec, r->atoms, sort_unique(r->atoms, r->n));
     r->n = 0;
 }
@@ -236,6 +237,7 @@ carry(planner *pl, dep_output *rec, const cache_output *oo)
     rec->n = (uint32_t)sort_unique(rec->atoms, oo->n);
     rec->set = pl->set_now[oo->set];
     rec->hash = oo->hash;
+    rec->size = oo->size;
     rec->known = true;
 }
 
@@ -455,8 +457,8 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t loaded_
         const dep_output *r = &t->outputs[i];
         ok = r->known;
         c.outputs[i] = (cache_output){ site_output_at(s, i).dest_rel,
-                                       (uint32_t)site_output_source(s, i), r->hash, r->set, r->n,
-                                       r->atoms };
+                                       (uint32_t)site_output_source(s, i), r->hash, r->size,
+                                       r->set, r->n, r->atoms };
     }
     if (ok)
         ok = build_cache_write(&c, path, why);

@@ -17,6 +17,7 @@
 typedef struct dep_output {
     bool known;     /* recorded or carried over */
     uint64_t hash;  /* of its bytes */
+    int64_t size;   /* their number */
     uint32_t set;   /* shared atoms */
     uint32_t n;     /* own atoms */
     uint32_t *atoms;
@@ -43,9 +44,9 @@ typedef struct dep_recorder {
 } dep_recorder;
 
 void dep_record(void *self, site_dep dep);
-/* Files what was recorded as output i's, with the hash of its bytes, and
- * empties the recorder for the next render. */
-void dep_recorder_finish(dep_recorder *r, size_t output, uint64_t hash);
+/* Files what was recorded as output i's, with the hash and size of its
+ * bytes, and empties the recorder for the next render. */
+void dep_recorder_finish(dep_recorder *r, size_t output, uint64_t hash, int64_t size);
 void dep_recorder_free(dep_recorder *r);
 
 /* The outcome of comparing this build's site with an earlier cache. */

@@ -1,6 +1,7 @@
 /* The quick answer to "has anything changed since the last build?": stat
- * every file and folder the last build's load looked at, on a few threads,
- * without loading the site. A folder whose time changed is listed again
+ * every file and folder the last build's load looked at, and every output
+ * it wrote (a file deleted from the destination must be written again),
+ * on a few threads, without loading the site. A folder whose time changed is listed again
  * and passes when its entries are the same names (the build's own staging
  * folder, made beside the destination, touches the source folder when the
  * destination is inside it). */
@@ -14,7 +15,7 @@
 
 typedef struct check {
     const build_cache *cache;
-    _Atomic uint32_t next;
+    _Atomic uint64_t next;
     _Atomic bool changed;
 } check;
 
@@ -40,22 +41,36 @@ same(const build_cache *c, const cache_watched *w, gz_buf *abs)
     return mtime == w->mtime_ns || (site_dir_names_hash(path, c->dest, &names) && names == w->names);
 }
 
+static bool
+output_in_place(const build_cache *c, const cache_output *o, gz_buf *abs)
+{
+    gz_buf_clear(abs);
+    gz_buf_printf(abs, "%s/%s", c->dest, o->dest_rel);
+    struct stat st;
+    return stat(abs->data, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_size == o->size;
+}
+
 static void *
 run(void *arg)
 {
     check *k = arg;
     const build_cache *c = k->cache;
     gz_buf abs = GZ_BUF_INIT;
+    /* watched entries first, then outputs, as one range */
+    uint64_t total = (uint64_t)c->nwatched + c->noutputs;
     for (;;) {
-        uint32_t from = atomic_fetch_add(&k->next, CHUNK);
-        if (from >= c->nwatched || atomic_load(&k->changed))
+        uint64_t from = atomic_fetch_add(&k->next, CHUNK);
+        if (from >= total || atomic_load(&k->changed))
             break;
-        uint32_t to = c->nwatched - from < CHUNK ? c->nwatched : from + CHUNK;
-        for (uint32_t i = from; i < to; i++)
-            if (!same(c, &c->watched[i], &abs)) {
+        uint64_t to = total - from < CHUNK ? total : from + CHUNK;
+        for (uint64_t i = from; i < to; i++) {
+            bool ok = i < c->nwatched ? same(c, &c->watched[i], &abs)
+                                      : output_in_place(c, &c->outputs[i - c->nwatched], &abs);
+            if (!ok) {
                 atomic_store(&k->changed, true);
                 break;
             }
+        }
     }
     gz_buf_free(&abs);
     return NULL;

@@ -23,8 +23,8 @@ sample(void)
     static cache_named named[] = { { "posts", 77 }, { "categories:新闻", 88 } };
     static cache_set sets[] = { { 2, set0 }, { 0, NULL } };
     static cache_output outputs[] = {
-        { "index.html", 0, 0xdeadbeefcafef00d, 0, 0, NULL },
-        { "2024/01/01/a.html", 1, 42, 1, 2, own1 },
+        { "index.html", 0, 0xdeadbeefcafef00d, 1234, 0, 0, NULL },
+        { "2024/01/01/a.html", 1, 42, 0, 1, 2, own1 },
     };
     static cache_watched watched[] = {
         { "/site", 1, 0, 1, 2, 3 },
@@ -73,7 +73,8 @@ check_same(const build_cache *a, const build_cache *b)
     for (uint32_t i = 0; i < a->noutputs && i < b->noutputs; i++) {
         const cache_output *x = &a->outputs[i], *y = &b->outputs[i];
         CHECK_STR(y->dest_rel, x->dest_rel);
-        CHECK(y->source == x->source && y->hash == x->hash && y->set == x->set && y->n == x->n);
+        CHECK(y->source == x->source && y->hash == x->hash && y->size == x->size);
+        CHECK(y->set == x->set && y->n == x->n);
         CHECK(x->n == 0 || !memcmp(y->atoms, x->atoms, x->n * sizeof(uint32_t)));
         CHECK(((uintptr_t)y->atoms & 3) == 0);
     }
