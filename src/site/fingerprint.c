@@ -76,15 +76,17 @@ site_sources_init(site *s)
         }
         gz_hash_set(s->arena, seen, gz_str_c(key), gz_nil());
         s->source_keys[i] = key;
-        if (d->inline_body) {
-            /* a generated page: its template, and which page of a pager it is */
+        if (d->inline_body || d->listing) {
+            /* a generated page: its template, which page of a pager it is,
+             * and (jekyll-paginate-v2) which documents its paginator lists */
             XXH3_state_t *h = XXH3_createState();
             XXH3_64bits_reset(h);
-            XXH3_64bits_update(h, d->inline_body, strlen(d->inline_body));
+            XXH3_64bits_update(h, &d->hash, sizeof d->hash); /* its file's, if any */
+            if (d->inline_body)
+                XXH3_64bits_update(h, d->inline_body, strlen(d->inline_body));
             long pos[3] = { d->page_num, d->page_total, d->page_per };
             XXH3_64bits_update(h, pos, sizeof pos);
             if (d->listing) {
-                /* jekyll-paginate-v2: which documents its paginator lists */
                 uint64_t lf = site_listing_fingerprint(d);
                 XXH3_64bits_update(h, &lf, sizeof lf);
             }
