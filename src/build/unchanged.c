@@ -5,16 +5,19 @@
  * and passes when its entries are the same names (the build's own staging
  * folder, made beside the destination, touches the source folder when the
  * destination is inside it). */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build/internal.h"
 
 typedef struct check {
     const build_cache *cache;
+    int source_fd, dest_fd; /* paths are looked up from these: fewer components */
     _Atomic uint64_t next;
     _Atomic bool changed;
 } check;
@@ -22,32 +25,35 @@ typedef struct check {
 #define CHUNK 4096
 
 static bool
-same(const build_cache *c, const cache_watched *w, gz_buf *abs)
+same(const check *k, const cache_watched *w, gz_buf *abs)
 {
+    const build_cache *c = k->cache;
+    struct stat st;
+    /* relative paths are below the source */
+    if (fstatat(w->path[0] == '/' ? AT_FDCWD : k->source_fd, w->path, &st, 0) != 0 ||
+        (bool)S_ISDIR(st.st_mode) != (w->dir != 0) || (uint64_t)st.st_ino != w->ino)
+        return false;
+    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if (!w->dir)
+        return (int64_t)st.st_size == w->size && mtime == w->mtime_ns;
+    if (mtime == w->mtime_ns)
+        return true;
     const char *path = w->path;
     if (path[0] != '/') {
         gz_buf_clear(abs);
         gz_buf_printf(abs, "%s/%s", c->source, path);
         path = abs->data;
     }
-    struct stat st;
-    if (stat(path, &st) != 0 || (bool)S_ISDIR(st.st_mode) != (w->dir != 0) ||
-        (uint64_t)st.st_ino != w->ino)
-        return false;
-    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    if (!w->dir)
-        return (int64_t)st.st_size == w->size && mtime == w->mtime_ns;
     uint64_t names;
-    return mtime == w->mtime_ns || (site_dir_names_hash(path, c->dest, &names) && names == w->names);
+    return site_dir_names_hash(path, c->dest, &names) && names == w->names;
 }
 
 static bool
-output_in_place(const build_cache *c, const cache_output *o, gz_buf *abs)
+output_in_place(const check *k, const cache_output *o)
 {
-    gz_buf_clear(abs);
-    gz_buf_printf(abs, "%s/%s", c->dest, o->dest_rel);
     struct stat st;
-    return stat(abs->data, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_size == o->size;
+    return fstatat(k->dest_fd, o->dest_rel, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+           (int64_t)st.st_size == o->size;
 }
 
 static void *
@@ -64,8 +70,8 @@ run(void *arg)
             break;
         uint64_t to = total - from < CHUNK ? total : from + CHUNK;
         for (uint64_t i = from; i < to; i++) {
-            bool ok = i < c->nwatched ? same(c, &c->watched[i], &abs)
-                                      : output_in_place(c, &c->outputs[i - c->nwatched], &abs);
+            bool ok = i < c->nwatched ? same(k, &c->watched[i], &abs)
+                                      : output_in_place(k, &c->outputs[i - c->nwatched]);
             if (!ok) {
                 atomic_store(&k->changed, true);
                 break;
@@ -81,10 +87,16 @@ build_nothing_changed(const build_cache *c, const site_options *o, int threads)
 {
     if (!c->fast || c->options != site_options_fingerprint(o) || time(NULL) >= c->valid_until)
         return false;
-    struct stat st;
-    if (stat(c->dest, &st) != 0 || !S_ISDIR(st.st_mode))
-        return false;
     check k = { .cache = c };
+    k.source_fd = open(c->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    k.dest_fd = open(c->dest, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (k.source_fd < 0 || k.dest_fd < 0) {
+        if (k.source_fd >= 0)
+            close(k.source_fd);
+        if (k.dest_fd >= 0)
+            close(k.dest_fd);
+        return false;
+    }
     atomic_init(&k.next, 0);
     atomic_init(&k.changed, false);
     pthread_t t[16];
@@ -95,5 +107,7 @@ build_nothing_changed(const build_cache *c, const site_options *o, int threads)
     run(&k);
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
+    close(k.source_fd);
+    close(k.dest_fd);
     return !atomic_load(&k.changed);
 }
