@@ -16,19 +16,31 @@
 
 /* ---- small dynamic lists ------------------------------------------------ */
 
+/* Entry names, with what readdir said each one is (d_type; DT_UNKNOWN
+ * when it did not say), so that most entries need no stat to tell a
+ * folder from a file: a million posts, a million stats fewer. */
 typedef struct names {
     char **v;
+    unsigned char *type;
     size_t n, cap;
 } names;
 
 static void
-names_push(names *l, const char *s)
+names_push_typed(names *l, const char *s, unsigned char type)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->v = gz_xrealloc(l->v, l->cap * sizeof *l->v);
+        l->type = gz_xrealloc(l->type, l->cap * sizeof *l->type);
     }
+    l->type[l->n] = type;
     l->v[l->n++] = gz_xstrndup(s, strlen(s));
+}
+
+static void
+names_push(names *l, const char *s)
+{
+    names_push_typed(l, s, DT_UNKNOWN);
 }
 
 static void
@@ -37,13 +49,8 @@ names_free(names *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i]);
     free(l->v);
+    free(l->type);
     *l = (names){ 0 };
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void
@@ -66,6 +73,20 @@ join(gz_buf *b, const char *a, const char *c)
     if (*a && *c && a[strlen(a) - 1] != '/' && *c != '/')
         gz_buf_putc(b, '/');
     gz_buf_puts(b, c);
+}
+
+static bool is_dir(const char *p);
+
+/* Whether entry i (at path p) is a folder: from d_type when readdir knew,
+ * else (and for links, which a folder may hide behind) by stat. */
+static bool
+entry_is_dir(const names *l, size_t i, const char *p)
+{
+    if (l->type[i] == DT_DIR)
+        return true;
+    if (l->type[i] == DT_REG)
+        return false;
+    return is_dir(p);
 }
 
 static bool
@@ -184,6 +205,17 @@ watch_open(site *s, const char *path, FILE *f)
         site_watch(s, path, &st, NULL, 0);
 }
 
+typedef struct typed {
+    char *name;
+    unsigned char type;
+} typed;
+
+static int
+cmp_typed(const void *a, const void *b)
+{
+    return strcmp(((const typed *)a)->name, ((const typed *)b)->name);
+}
+
 /* The folder's entries, sorted; the folder is watched (site_watch). */
 static void
 list_dir(site *s, const char *abs, names *out)
@@ -194,15 +226,26 @@ list_dir(site *s, const char *abs, names *out)
     DIR *d = opendir(abs);
     if (!d)
         return;
+    typed *all = NULL;
+    size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        names_push(out, e->d_name);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            all = gz_xrealloc(all, cap * sizeof *all);
+        }
+        all[n++] = (typed){ gz_xstrndup(e->d_name, strlen(e->d_name)), e->d_type };
     }
     closedir(d);
-    if (out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, cmp_str);
+    if (n > 1)
+        qsort(all, n, sizeof *all, cmp_typed);
+    for (size_t i = 0; i < n; i++) {
+        names_push_typed(out, all[i].name, all[i].type);
+        free(all[i].name);
+    }
+    free(all);
     site_watch(s, abs, &st, out->v, out->n);
 }
 
@@ -220,9 +263,10 @@ walk_all(site *s, const char *abs, const char *prefix, bool dotmatch, names *out
         if (!dotmatch && here.v[i][0] == '.')
             continue;
         join(&r, prefix, here.v[i]);
-        names_push(out, r.data);
         join(&p, abs, here.v[i]);
-        if (is_dir(p.data)) {
+        bool dir = entry_is_dir(&here, i, p.data);
+        names_push_typed(out, r.data, dir ? DT_DIR : DT_REG); /* known now, either way */
+        if (dir) {
             char *rc = gz_xstrndup(r.data, r.len);
             walk_all(s, p.data, rc, dotmatch, out, depth + 1);
             free(rc);
@@ -404,7 +448,7 @@ read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_di
         if (!keep_entry(s, relbase.data, e))
             continue;
         join(&p, base.data, e);
-        if (is_dir(p.data))
+        if (entry_is_dir(&all, i, p.data))
             continue;
         if (drafts) {
             const char *dot = strrchr(e, '.');
@@ -439,7 +483,7 @@ read_directories(site *s, const char *dir, gz_diags *d, int depth)
         if (!keep_entry(s, dir, entries.v[i]))
             continue;
         join(&p, base.data, entries.v[i]);
-        if (is_dir(p.data))
+        if (entry_is_dir(&entries, i, p.data))
             names_push(&dirs, entries.v[i]);
         else if (site_has_yaml_header(p.data))
             names_push(&pages, entries.v[i]);
@@ -501,7 +545,7 @@ read_collection(site *s, site_coll *c, gz_diags *d)
         if (!keep_entry(s, reldir.data, all.v[i]))
             continue;
         join(&p, base.data, all.v[i]);
-        if (is_dir(p.data))
+        if (entry_is_dir(&all, i, p.data))
             continue;
         join(&rel, reldir.data, all.v[i]);
         if (site_has_yaml_header(p.data)) {
@@ -542,7 +586,7 @@ read_layouts(site *s, gz_diags *d)
         if (!strchr(sl ? sl : e, '.') || !keep_entry(s, "", e))
             continue;
         join(&p, base.data, e);
-        if (is_dir(p.data))
+        if (entry_is_dir(&all, i, p.data))
             continue;
         /* name: file.split(".")[0..-2].join(".") */
         const char *dot = strrchr(e, '.');
@@ -696,7 +740,7 @@ read_data_dir(site *s, const char *abs, const char *rel, gz_hash *into, gz_diags
                 continue;
             join(&p, abs, e);
             join(&r, rel, e);
-            bool dir = is_dir(p.data);
+            bool dir = entry_is_dir(&entries, i, p.data);
             gz_buf_clear(&key);
             if (pass == 1 && dir) {
                 sanitize_filename(&key, e);
