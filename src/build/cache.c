@@ -5,7 +5,7 @@
  *   body:  str source  str dest  u64 global        (atoms below: after zero padding to a
  *                                      multiple of 4 bytes from the file's start)
  *          u64 options  i64 valid_until  u32 fast
- *          u32 n  { str path  u32 dir  i64 size  i64 mtime  u64 ino  u64 names }
+ *          u32 n  { str path  u32 dir  i64 size  i64 mtime  i64 ctime  u64 ino  u64 names }
  *          u32 n  { str key  u64 hash  i64 size  i64 mtime  u32 prev next output }
  *          u32 n  { str name  u64 fingerprint }
  *          u32 n  { u32 count  u32 atoms[count] }                      shared sets
@@ -31,7 +31,7 @@
 #include "core/arena.h"
 
 #define MAGIC "GZCACHE\n"
-#define VERSION 4u
+#define VERSION 5u
 #define BOM 0x01020304u
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -189,7 +189,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
     c->options = u64(&r);
     c->valid_until = (int64_t)u64(&r);
     c->fast = u32(&r);
-    c->nwatched = count(&r, 4 + 1 + 4 + 8 * 4);
+    c->nwatched = count(&r, 4 + 1 + 4 + 8 * 5);
     c->watched = gz_xcalloc(c->nwatched + 1, sizeof *c->watched);
     for (uint32_t i = 0; i < c->nwatched && r.ok; i++) {
         cache_watched *w = &c->watched[i];
@@ -197,6 +197,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         w->dir = u32(&r);
         w->size = (int64_t)u64(&r);
         w->mtime_ns = (int64_t)u64(&r);
+        w->ctime_ns = (int64_t)u64(&r);
         w->ino = u64(&r);
         w->names = u64(&r);
     }
@@ -373,6 +374,7 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
         put32(&b, w->dir);
         put64(&b, (uint64_t)w->size);
         put64(&b, (uint64_t)w->mtime_ns);
+        put64(&b, (uint64_t)w->ctime_ns);
         put64(&b, w->ino);
         put64(&b, w->names);
     }

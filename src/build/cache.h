@@ -54,7 +54,7 @@ typedef struct cache_set {
 typedef struct cache_watched {
     const char *path; /* relative to the cache's source, or absolute */
     uint32_t dir;
-    int64_t size, mtime_ns;
+    int64_t size, mtime_ns, ctime_ns;
     uint64_t ino, names;
 } cache_watched;
 

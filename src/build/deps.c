@@ -423,8 +423,9 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t loaded_
         const char *path = w.path; /* below the source: relative, half the size */
         if (!strncmp(path, c.source, srclen) && path[srclen] == '/' && path[srclen + 1])
             path += srclen + 1;
-        c.watched[i] = (cache_watched){ path, w.dir, w.size, w.mtime_ns, w.ino, w.names };
-        if (w.mtime_ns >= loaded_ns - RACY_NS)
+        c.watched[i] = (cache_watched){ path, w.dir, w.size, w.mtime_ns, w.ctime_ns, w.ino,
+                                        w.names };
+        if (w.mtime_ns >= loaded_ns - RACY_NS || w.ctime_ns >= loaded_ns - RACY_NS)
             c.fast = 0;
     }
     /* include_relative reads files nobody watched */

@@ -34,9 +34,11 @@ same(const check *k, const cache_watched *w, gz_buf *abs)
         (bool)S_ISDIR(st.st_mode) != (w->dir != 0) || (uint64_t)st.st_ino != w->ino)
         return false;
     int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    int64_t ctime = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+    bool times = mtime == w->mtime_ns && ctime == w->ctime_ns;
     if (!w->dir)
-        return (int64_t)st.st_size == w->size && mtime == w->mtime_ns;
-    if (mtime == w->mtime_ns)
+        return (int64_t)st.st_size == w->size && times;
+    if (times)
         return true;
     const char *path = w->path;
     if (path[0] != '/') {

@@ -180,6 +180,7 @@ site_watch(site *s, const char *path, const struct stat *st, char *const *names,
         .dir = dir,
         .size = dir ? 0 : (int64_t)st->st_size,
         .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+        .ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec,
         .ino = (uint64_t)st->st_ino,
         .names = dir ? names_hash(path, names, n, s->dest) : 0,
     });

@@ -111,11 +111,13 @@ bool site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *diags, si
  *
  * Every file and folder a load looked at, with its status at that moment
  * (a folder also with a hash of its entries' names): when all of them
- * still have that status, a new load would read the same site. */
+ * still have that status, a new load would read the same site. The
+ * change time is kept too: a write that restores the old mtime (touch -d,
+ * a copy with -p) still moves it. */
 typedef struct site_watched {
     const char *path;  /* absolute */
     bool dir;
-    int64_t size, mtime_ns;
+    int64_t size, mtime_ns, ctime_ns;
     uint64_t ino;
     uint64_t names;    /* folders: site_dir_names_hash of its entries */
 } site_watched;

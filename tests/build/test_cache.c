@@ -27,8 +27,8 @@ sample(void)
         { "2024/01/01/a.html", 1, 42, 0, 1, 2, own1 },
     };
     static cache_watched watched[] = {
-        { "/site", 1, 0, 1, 2, 3 },
-        { "/site/_posts/2024-01-01-a.md", 0, 200, 5, 9, 0 },
+        { "/site", 1, 0, 1, 11, 2, 3 },
+        { "/site/_posts/2024-01-01-a.md", 0, 200, 5, 6, 9, 0 },
     };
     build_cache c = { .source = "/site", .dest = "/site/_site", .global = 12345, .options = 678,
                       .valid_until = 2000000000, .fast = 1,
@@ -53,6 +53,7 @@ check_same(const build_cache *a, const build_cache *b)
         CHECK_STR(b->watched[i].path, a->watched[i].path);
         CHECK(b->watched[i].dir == a->watched[i].dir && b->watched[i].size == a->watched[i].size);
         CHECK(b->watched[i].mtime_ns == a->watched[i].mtime_ns);
+        CHECK(b->watched[i].ctime_ns == a->watched[i].ctime_ns);
         CHECK(b->watched[i].ino == a->watched[i].ino && b->watched[i].names == a->watched[i].names);
     }
     for (uint32_t i = 0; i < a->nsources && i < b->nsources; i++) {
