@@ -16,10 +16,8 @@
  * str is u32 length, the bytes and a NUL (so that strings can be used in
  * place). Integers are in the writer's byte order; a reader with another
  * one sees a foreign byte-order mark and ignores the cache. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +26,7 @@
 #include <xxhash.h>
 
 #include "build/cache.h"
+#include "build/internal.h"
 #include "core/arena.h"
 
 #define MAGIC "GZCACHE\n"
@@ -319,36 +318,20 @@ write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* Temporary files of writers that were killed (PATH.tmp-PID, the process
- * gone) are removed. */
+/* Temporary files of writers that were killed are removed. */
 static void
 remove_stale_temporaries(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    gz_buf dir = GZ_BUF_INIT, prefix = GZ_BUF_INIT, p = GZ_BUF_INIT;
+    gz_buf dir = GZ_BUF_INIT, prefix = GZ_BUF_INIT;
     if (slash)
         gz_buf_put(&dir, path, (size_t)(slash - path));
     else
         gz_buf_puts(&dir, ".");
     gz_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : path);
-    DIR *dd = opendir(dir.data);
-    struct dirent *e;
-    while (dd && (e = readdir(dd))) {
-        if (strncmp(e->d_name, prefix.data, prefix.len) != 0)
-            continue;
-        char *end;
-        long pid = strtol(e->d_name + prefix.len, &end, 10);
-        if (*end || pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
-            gz_buf_clear(&p);
-            gz_buf_printf(&p, "%s/%s", dir.data, e->d_name);
-            unlink(p.data);
-        }
-    }
-    if (dd)
-        closedir(dd);
+    build_remove_orphans(dir.data, prefix.data);
     gz_buf_free(&dir);
     gz_buf_free(&prefix);
-    gz_buf_free(&p);
 }
 
 bool

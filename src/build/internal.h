@@ -56,6 +56,10 @@ typedef void (*build_removed_fn)(void *self, const char *rel);
 size_t build_clean(const char *dest, const char *const *outputs, size_t noutputs,
                    const char *const *keep, size_t nkeep, build_removed_fn removed, void *self);
 
+/* Removes the entries of dir named PREFIX<pid> whose process is gone:
+ * what builds killed midway left (staging folders, cache temporaries). */
+void build_remove_orphans(const char *dir, const char *prefix);
+
 /* Whether every file and folder the cache's build looked at is as it was
  * (and the options and the clock still give the same site): then a build
  * has nothing to do. Stats on `threads` threads. */

@@ -101,29 +101,26 @@ empty_or_missing(const char *dest)
     return empty;
 }
 
-/* Staging folders of this destination left by builds that were killed
- * (their process is gone) are removed. */
-static void
-remove_stale_stages(const char *parent, const char *name)
+void
+build_remove_orphans(const char *dir, const char *prefix)
 {
-    gz_buf prefix = GZ_BUF_INIT, p = GZ_BUF_INIT;
-    gz_buf_printf(&prefix, ".%s.gazette-staging-", name);
-    DIR *dd = opendir(parent);
+    size_t n = strlen(prefix);
+    gz_buf p = GZ_BUF_INIT;
+    DIR *dd = opendir(dir);
     struct dirent *e;
     while (dd && (e = readdir(dd))) {
-        if (strncmp(e->d_name, prefix.data, prefix.len) != 0)
+        if (strncmp(e->d_name, prefix, n) != 0)
             continue;
         char *end;
-        long pid = strtol(e->d_name + prefix.len, &end, 10);
+        long pid = strtol(e->d_name + n, &end, 10);
         if (*end || pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
             gz_buf_clear(&p);
-            gz_buf_printf(&p, "%s/%s", strcmp(parent, "/") ? parent : "", e->d_name);
+            gz_buf_printf(&p, "%s/%s", strcmp(dir, "/") ? dir : "", e->d_name);
             rm_rf(p.data, 0);
         }
     }
     if (dd)
         closedir(dd);
-    gz_buf_free(&prefix);
     gz_buf_free(&p);
 }
 
@@ -148,7 +145,11 @@ build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d)
                   name, (long)getpid());
     st->dir = gz_buf_detach(&dir, NULL);
     st->dest = gz_xstrndup(dest, strlen(dest));
-    remove_stale_stages(parent.data, name);
+    /* staging folders of builds that were killed */
+    gz_buf_clear(&dir);
+    gz_buf_printf(&dir, ".%s.gazette-staging-", name);
+    build_remove_orphans(parent.data, dir.data);
+    gz_buf_free(&dir);
     gz_buf_free(&parent);
     build_stage_discard(st); /* a leftover from a killed build of the same pid */
     if (mkdir(st->dir, 0777) != 0) {

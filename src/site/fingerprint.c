@@ -403,10 +403,11 @@ hash_tree(site *s, XXH3_state_t *h, const char *dir, int depth)
         gz_buf_printf(&p, "%s/%s", dir, names[i]);
         XXH3_64bits_update(h, names[i], strlen(names[i]) + 1);
         struct stat st;
-        if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)) {
+        bool ok = stat(p.data, &st) == 0;
+        if (ok && S_ISDIR(st.st_mode)) {
             hash_tree(s, h, p.data, depth + 1);
         } else {
-            if (stat(p.data, &st) == 0)
+            if (ok)
                 site_watch(s, p.data, &st, NULL, 0);
             hash_file(h, p.data);
         }
