@@ -355,9 +355,15 @@ site_named_fingerprint(site *s, gz_str name)
     uint64_t fp = XXH3_64bits_digest(h);
     XXH3_freeState(h);
     if (!known) {
-        /* matches no earlier answer, nor any later one */
+        /* matches no earlier answer, nor any later one: seconds were not
+         * enough, two builds within one second (and the same count of
+         * such calls) gave the clock the same fingerprint */
         static _Atomic uint64_t unique;
-        fp = XXH3_64bits_withSeed(name.p, name.len, (uint64_t)time(NULL) ^ ++unique);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t seed[4] = { (uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec, (uint64_t)getpid(),
+                             ++unique };
+        fp = XXH3_64bits_withSeed(seed, sizeof seed, XXH3_64bits(name.p, name.len));
     }
     return fp;
 }
