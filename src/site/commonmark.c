@@ -474,6 +474,13 @@ leave(writer *w, cmark_node *n)
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/* cmark-gfm keeps the extensions' special inline characters ('~' for
+ * strikethrough, ':' and 'w' for autolinks) in one process-wide table that
+ * every parse adds to and removes from (cmark_manage_extensions_special_
+ * characters), so two parses at once can lose each other's characters.
+ * Parsing is serialized; rendering the tree stays parallel. */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void
 init_extensions(void)
 {
@@ -492,8 +499,10 @@ site_commonmark(const site_commonmark_opts *o, gz_str text, gz_buf *html)
             cmark_parser_attach_syntax_extension(p, e);
         tagfilter = tagfilter || !strcmp(o->exts[i], "tagfilter");
     }
+    pthread_mutex_lock(&parse_lock);
     cmark_parser_feed(p, text.p ? text.p : "", text.len);
     cmark_node *doc = cmark_parser_finish(p);
+    pthread_mutex_unlock(&parse_lock);
     writer w = { .out = html, .opts = o->render, .tagfilter = tagfilter };
     size_t start = html->len;
     cmark_iter *it = cmark_iter_new(doc);
