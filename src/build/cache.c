@@ -1,7 +1,6 @@
-/* The cache file: a header, a body of length-prefixed records, and the
- * body's hash.
+/* The cache file: a sealed file (core/sealed.h) with magic "GZCACHE\n"
+ * whose body is
  *
- *   "GZCACHE\n"  u32 0x01020304 (byte order)  u32 version  u64 body length
  *   body:  str source  str dest  u64 global        (atoms below: after zero padding to a
  *                                      multiple of 4 bytes from the file's start)
  *          u64 options  i64 valid_until  u32 fast
@@ -11,81 +10,23 @@
  *          u32 n  { u32 count  u32 atoms[count] }                      shared sets
  *          u32 n  { str dest_rel  u32 source  u64 hash  i64 size  u32 set  u32 count
  *                   u32 atoms[count] }
- *   u64 XXH3 of the body
- *
- * str is u32 length, the bytes and a NUL (so that strings can be used in
- * place). Integers are in the writer's byte order; a reader with another
- * one sees a foreign byte-order mark and ignores the cache. */
-#include <errno.h>
-#include <fcntl.h>
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <xxhash.h>
 
 #include "build/cache.h"
 #include "build/internal.h"
 #include "core/arena.h"
+#include "core/sealed.h"
 
 #define MAGIC "GZCACHE\n"
 #define VERSION 5u
-#define BOM 0x01020304u
-
-/* ---- reading ---------------------------------------------------------------- */
-
-typedef struct reader {
-    char *p, *end;
-    bool ok;
-} reader;
-
-static bool
-take(reader *r, void *out, size_t n)
-{
-    if (!r->ok || (size_t)(r->end - r->p) < n) {
-        r->ok = false;
-        memset(out, 0, n);
-        return false;
-    }
-    memcpy(out, r->p, n);
-    r->p += n;
-    return true;
-}
-
-static uint32_t
-u32(reader *r)
-{
-    uint32_t v;
-    take(r, &v, sizeof v);
-    return v;
-}
-
-static uint64_t
-u64(reader *r)
-{
-    uint64_t v;
-    take(r, &v, sizeof v);
-    return v;
-}
-
-static const char *
-str(reader *r)
-{
-    uint32_t n = u32(r);
-    if (!r->ok || (size_t)(r->end - r->p) < (size_t)n + 1 || r->p[n] != 0) {
-        r->ok = false;
-        return "";
-    }
-    const char *s = r->p;
-    r->p += (size_t)n + 1;
-    return s;
-}
 
 /* n u32 atoms, used in place: the writer aligns them to 4 bytes from the
  * start of the file (and the file is read into a malloc'd block). */
 static const uint32_t *
-atoms(reader *r, const char *base, uint32_t n)
+atoms(gz_sealed_reader *r, const char *base, uint32_t n)
 {
     size_t pad = (size_t)(-(r->p - base) & 3);
     size_t bytes = (size_t)n * sizeof(uint32_t);
@@ -97,44 +38,6 @@ atoms(reader *r, const char *base, uint32_t n)
     const uint32_t *a = (const uint32_t *)(void *)r->p;
     r->p += bytes;
     return a;
-}
-
-/* A count that the rest of the body can hold (each record takes at least
- * `min` bytes): guards the allocations against a damaged count. */
-static uint32_t
-count(reader *r, size_t min)
-{
-    uint32_t n = u32(r);
-    if (r->ok && (size_t)n > (size_t)(r->end - r->p) / min)
-        r->ok = false;
-    return r->ok ? n : 0;
-}
-
-static bool
-read_file(const char *path, char **data, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return false;
-    }
-    size_t n = (size_t)st.st_size, got = 0;
-    char *p = gz_xmalloc(n + 1);
-    while (got < n) {
-        ssize_t k = read(fd, p + got, n - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    close(fd);
-    *data = p;
-    *len = got;
-    return true;
 }
 
 static bool
@@ -158,82 +61,63 @@ bool
 build_cache_read(build_cache *c, const char *path, gz_buf *why)
 {
     memset(c, 0, sizeof *c);
-    size_t len;
-    if (!read_file(path, &c->blob, &len)) {
-        if (errno != ENOENT)
-            gz_buf_printf(why, "cannot read it: %s", strerror(errno));
+    size_t body;
+    if (!gz_sealed_read(path, MAGIC, VERSION, &c->blob, &body, why))
         return false;
-    }
-    const size_t head = 8 + 4 + 4 + 8;
-    if (len < head + 8 || memcmp(c->blob, MAGIC, 8) != 0)
-        return fail(c, why, "not a gazette cache, or cut short");
-    uint32_t bom, version;
-    uint64_t body;
-    memcpy(&bom, c->blob + 8, 4);
-    memcpy(&version, c->blob + 12, 4);
-    memcpy(&body, c->blob + 16, 8);
-    if (bom != BOM || version != VERSION)
-        return fail(c, why, "written by another version of gazette");
-    if (body != len - head - 8)
-        return fail(c, why, "cut short");
-    uint64_t sum;
-    memcpy(&sum, c->blob + head + body, 8);
-    if (XXH3_64bits(c->blob + head, body) != sum)
-        return fail(c, why, "damaged (checksum mismatch)");
-
-    reader r = { c->blob + head, c->blob + head + body, true };
-    c->source = str(&r);
-    c->dest = str(&r);
-    c->global = u64(&r);
-    c->options = u64(&r);
-    c->valid_until = (int64_t)u64(&r);
-    c->fast = u32(&r);
-    c->nwatched = count(&r, 4 + 1 + 4 + 8 * 5);
+    const char *head = c->blob + GZ_SEALED_HEAD;
+    gz_sealed_reader r = { head, head + body, true };
+    c->source = gz_sealed_str(&r, NULL);
+    c->dest = gz_sealed_str(&r, NULL);
+    c->global = gz_sealed_u64(&r);
+    c->options = gz_sealed_u64(&r);
+    c->valid_until = (int64_t)gz_sealed_u64(&r);
+    c->fast = gz_sealed_u32(&r);
+    c->nwatched = gz_sealed_count(&r, 4 + 1 + 4 + 8 * 5);
     c->watched = gz_xcalloc(c->nwatched + 1, sizeof *c->watched);
     for (uint32_t i = 0; i < c->nwatched && r.ok; i++) {
         cache_watched *w = &c->watched[i];
-        w->path = str(&r);
-        w->dir = u32(&r);
-        w->size = (int64_t)u64(&r);
-        w->mtime_ns = (int64_t)u64(&r);
-        w->ctime_ns = (int64_t)u64(&r);
-        w->ino = u64(&r);
-        w->names = u64(&r);
+        w->path = gz_sealed_str(&r, NULL);
+        w->dir = gz_sealed_u32(&r);
+        w->size = (int64_t)gz_sealed_u64(&r);
+        w->mtime_ns = (int64_t)gz_sealed_u64(&r);
+        w->ctime_ns = (int64_t)gz_sealed_u64(&r);
+        w->ino = gz_sealed_u64(&r);
+        w->names = gz_sealed_u64(&r);
     }
-    c->nsources = count(&r, 4 + 1 + 8 * 3 + 4 * 3);
+    c->nsources = gz_sealed_count(&r, 4 + 1 + 8 * 3 + 4 * 3);
     c->sources = gz_xcalloc(c->nsources + 1, sizeof *c->sources);
     for (uint32_t i = 0; i < c->nsources && r.ok; i++) {
         cache_source *s = &c->sources[i];
-        s->key = str(&r);
-        s->hash = u64(&r);
-        s->size = (int64_t)u64(&r);
-        s->mtime_ns = (int64_t)u64(&r);
-        s->prev = u32(&r);
-        s->next = u32(&r);
-        s->output = u32(&r);
+        s->key = gz_sealed_str(&r, NULL);
+        s->hash = gz_sealed_u64(&r);
+        s->size = (int64_t)gz_sealed_u64(&r);
+        s->mtime_ns = (int64_t)gz_sealed_u64(&r);
+        s->prev = gz_sealed_u32(&r);
+        s->next = gz_sealed_u32(&r);
+        s->output = gz_sealed_u32(&r);
     }
-    c->nnamed = count(&r, 4 + 1 + 8);
+    c->nnamed = gz_sealed_count(&r, 4 + 1 + 8);
     c->named = gz_xcalloc(c->nnamed + 1, sizeof *c->named);
     for (uint32_t i = 0; i < c->nnamed && r.ok; i++) {
-        c->named[i].name = str(&r);
-        c->named[i].fingerprint = u64(&r);
+        c->named[i].name = gz_sealed_str(&r, NULL);
+        c->named[i].fingerprint = gz_sealed_u64(&r);
     }
-    c->nsets = count(&r, 4);
+    c->nsets = gz_sealed_count(&r, 4);
     c->sets = gz_xcalloc(c->nsets + 1, sizeof *c->sets);
     for (uint32_t i = 0; i < c->nsets && r.ok; i++) {
-        c->sets[i].n = u32(&r);
+        c->sets[i].n = gz_sealed_u32(&r);
         c->sets[i].atoms = atoms(&r, c->blob, c->sets[i].n);
     }
-    c->noutputs = count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4);
+    c->noutputs = gz_sealed_count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4);
     c->outputs = gz_xcalloc(c->noutputs + 1, sizeof *c->outputs);
     for (uint32_t i = 0; i < c->noutputs && r.ok; i++) {
         cache_output *o = &c->outputs[i];
-        o->dest_rel = str(&r);
-        o->source = u32(&r);
-        o->hash = u64(&r);
-        o->size = (int64_t)u64(&r);
-        o->set = u32(&r);
-        o->n = u32(&r);
+        o->dest_rel = gz_sealed_str(&r, NULL);
+        o->source = gz_sealed_u32(&r);
+        o->hash = gz_sealed_u64(&r);
+        o->size = (int64_t)gz_sealed_u64(&r);
+        o->set = gz_sealed_u32(&r);
+        o->n = gz_sealed_u32(&r);
         o->atoms = atoms(&r, c->blob, o->n);
     }
     if (!r.ok || r.p != r.end)
@@ -274,48 +158,19 @@ build_cache_free(build_cache *c)
 /* ---- writing ---------------------------------------------------------------- */
 
 static void
-put32(gz_buf *b, uint32_t v)
-{
-    gz_buf_put(b, (const char *)&v, sizeof v);
-}
-
-static void
-put64(gz_buf *b, uint64_t v)
-{
-    gz_buf_put(b, (const char *)&v, sizeof v);
-}
-
-static void
 putstr(gz_buf *b, const char *s)
 {
-    size_t n = strlen(s);
-    put32(b, (uint32_t)n);
-    gz_buf_put(b, s, n + 1);
+    gz_sealed_putstr(b, s, strlen(s));
 }
 
 static void
 putatoms(gz_buf *b, uint32_t n, const uint32_t *a)
 {
-    put32(b, n);
+    gz_sealed_put32(b, n);
     while (b->len & 3)
         gz_buf_putc(b, 0);
     if (n)
         gz_buf_put(b, (const char *)a, (size_t)n * sizeof *a);
-}
-
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        p += k;
-        n -= (size_t)k;
-    }
-    return true;
 }
 
 /* Temporary files of writers that were killed are removed. */
@@ -339,76 +194,54 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
 {
     remove_stale_temporaries(path);
     gz_buf b = GZ_BUF_INIT;
-    gz_buf_put(&b, MAGIC, 8);
-    put32(&b, BOM);
-    put32(&b, VERSION);
-    put64(&b, 0); /* the body's length, set below */
-    size_t start = b.len;
+    gz_sealed_begin(&b, MAGIC, VERSION);
     putstr(&b, c->source);
     putstr(&b, c->dest);
-    put64(&b, c->global);
-    put64(&b, c->options);
-    put64(&b, (uint64_t)c->valid_until);
-    put32(&b, c->fast);
-    put32(&b, c->nwatched);
+    gz_sealed_put64(&b, c->global);
+    gz_sealed_put64(&b, c->options);
+    gz_sealed_put64(&b, (uint64_t)c->valid_until);
+    gz_sealed_put32(&b, c->fast);
+    gz_sealed_put32(&b, c->nwatched);
     for (uint32_t i = 0; i < c->nwatched; i++) {
         const cache_watched *w = &c->watched[i];
         putstr(&b, w->path);
-        put32(&b, w->dir);
-        put64(&b, (uint64_t)w->size);
-        put64(&b, (uint64_t)w->mtime_ns);
-        put64(&b, (uint64_t)w->ctime_ns);
-        put64(&b, w->ino);
-        put64(&b, w->names);
+        gz_sealed_put32(&b, w->dir);
+        gz_sealed_put64(&b, (uint64_t)w->size);
+        gz_sealed_put64(&b, (uint64_t)w->mtime_ns);
+        gz_sealed_put64(&b, (uint64_t)w->ctime_ns);
+        gz_sealed_put64(&b, w->ino);
+        gz_sealed_put64(&b, w->names);
     }
-    put32(&b, c->nsources);
+    gz_sealed_put32(&b, c->nsources);
     for (uint32_t i = 0; i < c->nsources; i++) {
         const cache_source *s = &c->sources[i];
         putstr(&b, s->key);
-        put64(&b, s->hash);
-        put64(&b, (uint64_t)s->size);
-        put64(&b, (uint64_t)s->mtime_ns);
-        put32(&b, s->prev);
-        put32(&b, s->next);
-        put32(&b, s->output);
+        gz_sealed_put64(&b, s->hash);
+        gz_sealed_put64(&b, (uint64_t)s->size);
+        gz_sealed_put64(&b, (uint64_t)s->mtime_ns);
+        gz_sealed_put32(&b, s->prev);
+        gz_sealed_put32(&b, s->next);
+        gz_sealed_put32(&b, s->output);
     }
-    put32(&b, c->nnamed);
+    gz_sealed_put32(&b, c->nnamed);
     for (uint32_t i = 0; i < c->nnamed; i++) {
         putstr(&b, c->named[i].name);
-        put64(&b, c->named[i].fingerprint);
+        gz_sealed_put64(&b, c->named[i].fingerprint);
     }
-    put32(&b, c->nsets);
+    gz_sealed_put32(&b, c->nsets);
     for (uint32_t i = 0; i < c->nsets; i++)
         putatoms(&b, c->sets[i].n, c->sets[i].atoms);
-    put32(&b, c->noutputs);
+    gz_sealed_put32(&b, c->noutputs);
     for (uint32_t i = 0; i < c->noutputs; i++) {
         const cache_output *o = &c->outputs[i];
         putstr(&b, o->dest_rel);
-        put32(&b, o->source);
-        put64(&b, o->hash);
-        put64(&b, (uint64_t)o->size);
-        put32(&b, o->set);
+        gz_sealed_put32(&b, o->source);
+        gz_sealed_put64(&b, o->hash);
+        gz_sealed_put64(&b, (uint64_t)o->size);
+        gz_sealed_put32(&b, o->set);
         putatoms(&b, o->n, o->atoms);
     }
-    uint64_t body = b.len - start;
-    memcpy(b.data + start - 8, &body, 8);
-    put64(&b, XXH3_64bits(b.data + start, body));
-
-    gz_buf tmp = GZ_BUF_INIT;
-    gz_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    /* No fsync: a cache lost or cut short by a power failure is refused
-     * by its checksum and costs one full build, not a wrong one. */
-    bool ok = fd >= 0 && write_all(fd, b.data, b.len);
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp.data, path) != 0)
-        ok = false;
-    if (!ok) {
-        gz_buf_printf(why, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp.data);
-    }
-    gz_buf_free(&tmp);
+    bool ok = gz_sealed_write(&b, path, why);
     gz_buf_free(&b);
     return ok;
 }
