@@ -309,8 +309,10 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         return status;
     }
 
+    /* Before the load: a file read at any point of it and changed again
+     * within the same clock tick has an mtime after this, minus a tick. */
+    int64_t load_ns = realtime_ns();
     s = site_load(&o->site, &d);
-    int64_t loaded_ns = realtime_ns();
     if (!s || d.errors)
         goto fail;
     size_t n = site_output_count(s);
@@ -403,7 +405,7 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         st.removed = build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
     free(rels);
     gz_buf why = GZ_BUF_INIT;
-    if (!dep_table_write(&deps, global, site_options_fingerprint(&o->site), loaded_ns, cpath.data,
+    if (!dep_table_write(&deps, global, site_options_fingerprint(&o->site), load_ns, cpath.data,
                          &why))
         gz_diags_add(&d, GZ_WARNING, cpath.data, 0, 0, "no build cache written: %s", why.data);
     gz_buf_free(&why);

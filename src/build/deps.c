@@ -404,7 +404,7 @@ u32_or_none(size_t v)
 #define RACY_NS 50000000
 
 bool
-dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t loaded_ns,
+dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t load_ns,
                 const char *path, gz_buf *why)
 {
     site *s = t->site;
@@ -425,7 +425,7 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t loaded_
             path += srclen + 1;
         c.watched[i] = (cache_watched){ path, w.dir, w.size, w.mtime_ns, w.ctime_ns, w.ino,
                                         w.names };
-        if (w.mtime_ns >= loaded_ns - RACY_NS || w.ctime_ns >= loaded_ns - RACY_NS)
+        if (w.mtime_ns >= load_ns - RACY_NS || w.ctime_ns >= load_ns - RACY_NS)
             c.fast = 0;
     }
     /* include_relative reads files nobody watched */
