@@ -13,14 +13,19 @@ gz_arena *liq_ctx_arena(liq_ctx *ctx);
 gz_drop_env *liq_ctx_env(liq_ctx *ctx);
 const liq_site_hooks *liq_ctx_site(liq_ctx *ctx);
 liq_mode liq_ctx_mode(liq_ctx *ctx);
-/* Parses and evaluates a Liquid condition against the current scope
- * (where_exp, find_exp): `var` is bound to `item`. */
-bool liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr,
-                            gz_value *out);
-/* The same for a variable with filters, as Jekyll's group_by_exp reads it
- * (Liquid::Variable, lax): `var` is bound to `item`. */
-bool liq_ctx_eval_expression(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr,
-                             gz_value *out);
+/* where_exp, find_exp and group_by_exp as Jekyll runs them: the
+ * expression is parsed once (NULL after a render error: a condition as
+ * Liquid's strict parser reads it, an expression as Liquid::Variable, lax),
+ * then evaluated for each item with `var` bound to it, in a scope the
+ * filter opens (liq_ctx_push_scope) around the loop. */
+const struct liq_cond *liq_ctx_parse_condition(liq_ctx *ctx, gz_str expr);
+const struct liq_variable *liq_ctx_parse_expression(liq_ctx *ctx, gz_str expr);
+bool liq_ctx_push_scope(liq_ctx *ctx);
+void liq_ctx_pop_scope(liq_ctx *ctx);
+bool liq_ctx_bound_condition(liq_ctx *ctx, const struct liq_cond *c, gz_str var, gz_value item,
+                             bool *out);
+bool liq_ctx_bound_expression(liq_ctx *ctx, const struct liq_variable *v, gz_str var,
+                              gz_value item, gz_value *out);
 
 /* Records a render error raised by a filter ("Liquid error: ..." text is
  * produced by the renderer from it). Always returns false, so a filter can

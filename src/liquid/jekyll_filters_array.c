@@ -191,22 +191,26 @@ select_by_condition(liq_ctx *ctx, gz_value input, gz_value variable, gz_value ex
         *out = input;
         return true;
     }
-    gz_str var = liq_f_to_s(ctx, variable), expr = liq_f_to_s(ctx, expression);
+    gz_str var = liq_f_to_s(ctx, variable);
+    const struct liq_cond *cond = liq_ctx_parse_condition(ctx, liq_f_to_s(ctx, expression));
+    if (!cond || !liq_ctx_push_scope(ctx))
+        return false;
     gz_array *r = gz_array_new(liq_ctx_arena(ctx), first ? 1 : items->len);
-    for (size_t i = 0; i < items->len; i++) {
-        gz_value ok;
-        if (!liq_ctx_eval_condition(ctx, var, items->items[i], expr, &ok))
-            return false;
-        if (!gz_truthy(ok))
+    *out = first ? gz_nil() : gz_array_value(r);
+    bool ok = true;
+    for (size_t i = 0; i < items->len && ok; i++) {
+        bool hit;
+        ok = liq_ctx_bound_condition(ctx, cond, var, items->items[i], &hit);
+        if (!ok || !hit)
             continue;
         if (first) {
             *out = items->items[i];
-            return true;
+            break;
         }
         gz_array_push(liq_ctx_arena(ctx), r, items->items[i]);
     }
-    *out = first ? gz_nil() : gz_array_value(r);
-    return true;
+    liq_ctx_pop_scope(ctx);
+    return ok;
 }
 
 LIQ_FILTER(where_exp)
@@ -285,25 +289,29 @@ LIQ_FILTER(group_by_exp)
         return true;
     }
     gz_arena *a = liq_ctx_arena(ctx);
-    gz_str var = liq_f_to_s(ctx, args[0]), expr = liq_f_to_s(ctx, args[1]);
+    gz_str var = liq_f_to_s(ctx, args[0]);
+    const struct liq_variable *expr = liq_ctx_parse_expression(ctx, liq_f_to_s(ctx, args[1]));
+    if (!expr || !liq_ctx_push_scope(ctx))
+        return false;
     gz_hash *index = gz_hash_new(a, 8);
     gz_array *r = gz_array_new(a, 8);
     gz_buf identity = GZ_BUF_INIT;
-    for (size_t i = 0; i < items->len; i++) {
+    bool ok = true;
+    for (size_t i = 0; i < items->len && ok; i++) {
         gz_value key;
-        if (!liq_ctx_eval_expression(ctx, var, items->items[i], expr, &key)) {
-            gz_buf_free(&identity);
-            return false;
-        }
+        ok = liq_ctx_bound_expression(ctx, expr, var, items->items[i], &key);
+        if (!ok)
+            break;
         gz_buf_clear(&identity);
         gz_value_inspect(&identity, key, liq_ctx_env(ctx));
         gz_str id = gz_buf_str(&identity);
         add_to_group(a, index, r, gz_str_n(gz_arena_strndup(a, id.p, id.len), id.len), key,
                      items->items[i]);
     }
+    liq_ctx_pop_scope(ctx);
     gz_buf_free(&identity);
     *out = gz_array_value(r);
-    return true;
+    return ok;
 }
 
 /* ---- sort ------------------------------------------------------------------ */

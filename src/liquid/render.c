@@ -250,8 +250,8 @@ liq_ctx_mode(liq_ctx *ctx)
     return ctx->mode;
 }
 
-bool
-liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz_value *out)
+const liq_cond *
+liq_ctx_parse_condition(liq_ctx *ctx, gz_str expr)
 {
     liq_parser p = { 0 };
     p.arena = ctx->env->arena;
@@ -259,23 +259,14 @@ liq_ctx_eval_condition(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz_
     gz_buf err = GZ_BUF_INIT;
     liq_cond *c = liq_cond_parse_jekyll(&p, expr, &err);
     gz_buf_free(&p.scratch);
-    if (!c) {
+    if (!c)
         liq_render_error(ctx, "%s", err.data);
-        gz_buf_free(&err);
-        return false;
-    }
-    bool result = false;
-    if (!liq_push_scope(ctx))
-        return false;
-    liq_set_local(ctx, var, item);
-    bool ok = liq_eval_cond(ctx, c, &result);
-    liq_pop_scope(ctx);
-    *out = gz_bool(result);
-    return ok;
+    gz_buf_free(&err);
+    return c;
 }
 
-bool
-liq_ctx_eval_expression(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz_value *out)
+const liq_variable *
+liq_ctx_parse_expression(liq_ctx *ctx, gz_str expr)
 {
     liq_parser p = { 0 };
     p.arena = ctx->env->arena;
@@ -285,13 +276,36 @@ liq_ctx_eval_expression(liq_ctx *ctx, gz_str var, gz_value item, gz_str expr, gz
     gz_buf_free(&p.scratch);
     gz_buf_free(&p.error);
     if (!v)
-        return liq_filter_error(ctx, "invalid expression '%.*s'", (int)expr.len, expr.p);
-    if (!liq_push_scope(ctx))
-        return false;
-    liq_set_local(ctx, var, item);
-    bool ok = liq_eval_variable(ctx, v, out);
+        liq_filter_error(ctx, "invalid expression '%.*s'", (int)expr.len, expr.p);
+    return v;
+}
+
+bool
+liq_ctx_push_scope(liq_ctx *ctx)
+{
+    return liq_push_scope(ctx);
+}
+
+void
+liq_ctx_pop_scope(liq_ctx *ctx)
+{
     liq_pop_scope(ctx);
-    return ok;
+}
+
+bool
+liq_ctx_bound_condition(liq_ctx *ctx, const liq_cond *c, gz_str var, gz_value item, bool *out)
+{
+    liq_set_local(ctx, var, item);
+    *out = false;
+    return liq_eval_cond(ctx, c, out);
+}
+
+bool
+liq_ctx_bound_expression(liq_ctx *ctx, const liq_variable *v, gz_str var, gz_value item,
+                         gz_value *out)
+{
+    liq_set_local(ctx, var, item);
+    return liq_eval_variable(ctx, v, out);
 }
 
 /* ---- rendering a template --------------------------------------------- */
