@@ -197,11 +197,11 @@ distinct_outputs(site *s, size_t n)
     return distinct;
 }
 
-/* The cache's path: DIR/build.cache, DIR from --cache or SOURCE/.gazette-cache
+/* The path of a cache file: DIR/name, DIR from --cache or SOURCE/.gazette-cache
  * (created when missing, before the site is read: its appearance changes
  * the source folder). */
 static void
-cache_path(const build_options *o, gz_buf *path)
+cache_path(const build_options *o, const char *name, gz_buf *path)
 {
     if (o->cache_dir) {
         gz_buf_puts(path, o->cache_dir);
@@ -211,7 +211,7 @@ cache_path(const build_options *o, gz_buf *path)
         free(src);
     }
     mkdir(path->data, 0755);
-    gz_buf_puts(path, "/build.cache");
+    gz_buf_printf(path, "/%s", name);
 }
 
 /* Reads the earlier build's cache unless told not to; says why it cannot
@@ -295,10 +295,10 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     dep_plan plan = { 0 };
     build_cache old = { 0 };
     bool have_old, incremental = false;
-    gz_buf cpath = GZ_BUF_INIT;
+    gz_buf cpath = GZ_BUF_INIT, spath = GZ_BUF_INIT;
     site *s = NULL;
 
-    cache_path(o, &cpath);
+    cache_path(o, "build.cache", &cpath);
     have_old = read_cache(o, cpath.data, &old, &d);
     if (have_old && build_nothing_changed(&old, &o->site, nw)) {
         print_diags(log, &d);
@@ -312,7 +312,12 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     /* Before the load: a file read at any point of it and changed again
      * within the same clock tick has an mtime after this, minus a tick. */
     int64_t load_ns = realtime_ns();
-    s = site_load(&o->site, &d);
+    /* The posts' snapshot is read unless --full, and always written. */
+    site_options so = o->site;
+    cache_path(o, "posts.snapshot", &spath);
+    so.snapshot_read = o->full ? NULL : spath.data;
+    so.snapshot_write = spath.data;
+    s = site_load(&so, &d);
     if (!s || d.errors)
         goto fail;
     size_t n = site_output_count(s);
@@ -443,6 +448,7 @@ done:
     if (deps.site)
         dep_table_free(&deps);
     gz_buf_free(&cpath);
+    gz_buf_free(&spath);
     site_free(s);
     if (stats)
         *stats = st;

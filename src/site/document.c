@@ -519,8 +519,8 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
 }
 
 site_doc *
-site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const char *dir,
-              bool draft, gz_diags *d)
+site_doc_new(site *s, site_kind kind, site_coll *c, const char *relpath, const char *dir,
+             bool draft)
 {
     gz_arena *a = site_arena(s);
     site_doc *doc = gz_arena_calloc(a, 1, sizeof *doc);
@@ -539,7 +539,17 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
     doc->dir = dir ? gz_arena_strndup(a, dir, strlen(dir)) : "";
     doc->markdown = is_markdown_ext(s, doc->ext);
     doc->output_ext = doc->markdown ? ".html" : doc->ext;
+    return doc;
+}
+
+site_doc *
+site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const char *dir,
+              bool draft, gz_diags *d)
+{
+    gz_arena *a = site_arena(s);
+    site_doc *doc = site_doc_new(s, kind, c, relpath, dir, draft);
     doc->data = gz_hash_new(a, 12);
+    doc->given_date = INT64_MIN;
 
     if (kind == SITE_STATIC) {
         gz_buf path = GZ_BUF_INIT;
@@ -604,6 +614,8 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
         gz_buf tmp = GZ_BUF_INIT;
         if (match_date_name(doc->relpath, &dstr, &slug, &ext)) {
             gz_value *cur = gz_hash_get(doc->data, S("date"));
+            if (cur && cur->type == GZ_TIME)
+                doc->given_date = cur->u.t->sec;
             bool set = !cur || !gz_truthy(*cur) ||
                        (cur->type == GZ_TIME && cur->u.t->sec == s->time.sec);
             if (set) {

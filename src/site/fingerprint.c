@@ -21,6 +21,8 @@ site_doc_fingerprint(site_doc *doc, gz_str bytes, const struct stat *st)
 {
     doc->size = (int64_t)st->st_size;
     doc->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    doc->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+    doc->ino = (uint64_t)st->st_ino;
     if (bytes.p) {
         doc->hash = XXH3_64bits(bytes.p, bytes.len);
     } else {
@@ -435,6 +437,7 @@ site_global_fingerprint(site *s)
     gz_value_inspect(&b, gz_hash_value(s->config), NULL);
     gz_buf_putc(&b, '\n');
     gz_value_inspect(&b, s->data, NULL);
+    gz_buf_printf(&b, "\nmodel %016llx", (unsigned long long)s->model_fp); /* the time zone */
     XXH3_64bits_update(h, b.data, b.len);
     gz_buf_free(&b);
     gz_buf p = GZ_BUF_INIT;

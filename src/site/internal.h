@@ -21,6 +21,7 @@ typedef enum site_kind {
 } site_kind;
 
 typedef struct site_coll site_coll;
+typedef struct site_snapshot site_snapshot;
 
 typedef struct site_watched_list {
     site_watched *v;
@@ -73,6 +74,8 @@ struct site_doc {
     gz_hash *pager;       /* paginator, built once posts have drops */
     uint64_t hash;        /* of the source file's bytes (site_source_info) */
     int64_t size, mtime_ns;
+    int64_t ctime_ns;     /* the rest of the file's status, for the snapshot */
+    uint64_t ino;
     size_t source;        /* index in site.sources */
     size_t output;        /* index in site.outputs, or SIZE_MAX */
     site_cache content;   /* converted content when read by another render */
@@ -82,6 +85,16 @@ struct site_doc {
      * for every other document. */
     const struct site_listing *listing;
     long listing_page;
+    /* Posts: the date (seconds) front matter gave before the file name's
+     * could apply, INT64_MIN when none; the file name's wins when it
+     * equals site.time, so the model depends on the clock (snapshot.c). */
+    int64_t given_date;
+    /* Posts: not to be kept in the snapshot (reading it gave warnings). */
+    bool no_snapshot;
+    /* Posts taken from the last snapshot: their record there, copied as
+     * is into the next one. */
+    const char *snap_record;
+    uint32_t snap_len;
 };
 
 struct site_coll {
@@ -156,6 +169,10 @@ struct site {
     /* What the load looked at (site_watched), and until when it holds. */
     site_watched_list watched;
     int64_t valid_until;
+    /* The last load's posts (snapshot.c), and what they depend on. */
+    site_snapshot *snapshot;
+    uint64_t model_fp;
+    int64_t load_start_ns; /* CLOCK_REALTIME when the load began */
     /* Arenas of the threads that read documents (site_reader). */
     gz_arena **reader_arenas;
     size_t nreader_arenas;
@@ -195,6 +212,9 @@ bool site_read(site *s, gz_diags *d);
 bool site_has_yaml_header(const char *abspath);
 
 /* ---- document.c ---- */
+/* A document with what its path alone tells (name, extension, converter). */
+site_doc *site_doc_new(site *s, site_kind kind, site_coll *c, const char *relpath,
+                       const char *dir, bool draft);
 site_doc *site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath,
                         const char *dir, bool draft, gz_diags *d);
 /* Front matter defaults for a path and type ("posts", "pages", ...). */
@@ -268,6 +288,22 @@ void site_sources_init(site *s);
 /* Sets doc's size, mtime and hash from the file's status and bytes
  * (static files, which are not read: a hash of size and mtime). */
 void site_doc_fingerprint(site_doc *doc, gz_str bytes, const struct stat *st);
+
+/* ---- snapshot.c: the last load's posts (site.h) ---- */
+/* What every post's model depends on besides its own file: config,
+ * options, the time zone (site_load sets s->model_fp with it). */
+uint64_t site_model_fingerprint(const site *s);
+/* Reads the snapshot at path when it was made for s->model_fp; NULL when
+ * there is none or it cannot be used (a warning in d says why). */
+site_snapshot *site_snapshot_open(const site *s, const char *path, gz_diags *d);
+void site_snapshot_close(site_snapshot *snap);
+/* The post at relpath (whose status is st) as the snapshot holds it, in
+ * the current thread's arena; NULL when the file is not the one the
+ * snapshot saw. Thread-safe. */
+site_doc *site_snapshot_restore(site *s, const char *relpath, const char *dir,
+                                const struct stat *st);
+/* Writes the snapshot of s->posts to path (a warning in d on failure). */
+void site_snapshot_save(site *s, const char *path, gz_diags *d);
 
 /* ---- render.c ---- */
 /* The document's converted content (liquid + markdown, no layout). */

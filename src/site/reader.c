@@ -371,19 +371,45 @@ typedef struct post_reader {
     bool running;
 } post_reader;
 
+/* The post at rel as the last load's snapshot has it, if its file has
+ * not changed since. */
+static site_doc *
+from_snapshot(site *s, const char *rel, const char *dir, gz_buf *path)
+{
+    if (!s->snapshot)
+        return NULL;
+    gz_buf_clear(path);
+    gz_buf_printf(path, "%s/%s", s->source, rel);
+    struct stat st;
+    if (stat(path->data, &st) != 0)
+        return NULL;
+    site_doc *doc = site_snapshot_restore(s, rel, dir, &st);
+    if (doc)
+        site_watch(s, path->data, &st, NULL, 0);
+    return doc;
+}
+
 static void *
 read_posts(void *arg)
 {
     post_reader *pr = arg;
     post_batch *b = pr->batch;
+    gz_buf path = GZ_BUF_INIT;
     current_reader = &pr->reader;
     for (;;) {
         size_t i = atomic_fetch_add(&b->next, 1);
         if (i >= b->n)
             break;
+        b->docs[i] = b->drafts ? NULL : from_snapshot(b->site, b->rels[i], b->dir, &path);
+        if (b->docs[i])
+            continue;
+        size_t warnings = pr->diags.len;
         b->docs[i] = site_doc_read(b->site, SITE_POST, b->site->posts, b->rels[i], b->dir,
                                    b->drafts, &pr->diags);
+        if (b->docs[i] && pr->diags.len > warnings)
+            b->docs[i]->no_snapshot = true; /* so that the next load warns again */
     }
+    gz_buf_free(&path);
     current_reader = NULL;
     return NULL;
 }

@@ -315,6 +315,9 @@ site *
 site_load(const site_options *o, gz_diags *d)
 {
     site *s = gz_xcalloc(1, sizeof *s);
+    struct timespec start;
+    clock_gettime(CLOCK_REALTIME, &start);
+    s->load_start_ns = (int64_t)start.tv_sec * 1000000000 + start.tv_nsec;
     s->arena = gz_arena_new();
     s->valid_until = INT64_MAX;
     pthread_mutex_init(&s->arena_lock, NULL);
@@ -435,7 +438,12 @@ site_load(const site_options *o, gz_diags *d)
     s->liquid = liq_engine_new(&lo);
 
     setup_collections(s);
+    s->model_fp = site_model_fingerprint(s);
+    if (o->snapshot_read)
+        s->snapshot = site_snapshot_open(s, o->snapshot_read, d);
     site_read(s, d);
+    if (o->snapshot_write)
+        site_snapshot_save(s, o->snapshot_write, d);
     if (s->feed)
         site_feed_add(s);
     site_paginate_add(s, d);
@@ -489,6 +497,7 @@ site_free(site *s)
     for (size_t i = 0; i < s->nreader_arenas; i++)
         gz_arena_free(s->reader_arenas[i]);
     free(s->reader_arenas);
+    site_snapshot_close(s->snapshot); /* restored posts' strings point into it */
     pthread_mutex_destroy(&s->arena_lock);
     gz_arena_free(s->arena);
     gz_arena_free(s->scratch);

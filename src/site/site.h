@@ -31,6 +31,10 @@ typedef struct site_options {
     /* The clock for site.time and for "future" (seconds since the epoch);
      * 0 = now. Tests pin it. */
     int64_t now;
+    /* The posts' snapshot (see "Reusing the last load's posts" below):
+     * the file to take posts from, when it can be used, and the file to
+     * write after reading them; NULL: none. */
+    const char *snapshot_read, *snapshot_write;
 } site_options;
 
 /* Reads config and the source tree. Returns NULL when nothing sensible
@@ -60,6 +64,18 @@ bool site_render_output(site *s, size_t i, gz_buf *out, gz_diags *diags);
 
 /* Counts for the summary line. */
 size_t site_document_count(const site *s);
+
+/* ---- Reusing the last load's posts --------------------------------------
+ *
+ * Reading posts (files, front matter, defaults, dates, URLs) is most of a
+ * load. With options.snapshot_write, the load saves every post's model
+ * with the status of its file; a later load given that file as
+ * options.snapshot_read, under the same config, options and time zone,
+ * takes each post whose file has the same size, mtime, ctime and inode
+ * from it instead of reading the file. The result is the same model: a
+ * post is only saved when its file had not changed for a clock tick
+ * before the load, and a snapshot that is damaged or was made under
+ * another config is ignored (damage with a warning). */
 
 /* ---- What each output depends on (for incremental builds) ---------------
  *
