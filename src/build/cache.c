@@ -24,11 +24,11 @@
 #define VERSION 5u
 
 /* n u32 atoms, used in place: the writer aligns them to 4 bytes from the
- * start of the file (and the file is read into a malloc'd block). */
+ * start of the file, which is mapped at a page boundary. */
 static const uint32_t *
-atoms(gz_sealed_reader *r, const char *base, uint32_t n)
+atoms(gz_sealed_reader *r, uint32_t n)
 {
-    size_t pad = (size_t)(-(r->p - base) & 3);
+    size_t pad = (size_t)(-(uintptr_t)r->p & 3);
     size_t bytes = (size_t)n * sizeof(uint32_t);
     if (!r->ok || (size_t)(r->end - r->p) < pad + bytes) {
         r->ok = false;
@@ -61,11 +61,9 @@ bool
 build_cache_read(build_cache *c, const char *path, gz_buf *why)
 {
     memset(c, 0, sizeof *c);
-    size_t body;
-    if (!gz_sealed_read(path, MAGIC, VERSION, &c->blob, &body, why))
+    if (!gz_sealed_open(&c->file, path, MAGIC, VERSION, why))
         return false;
-    const char *head = c->blob + GZ_SEALED_HEAD;
-    gz_sealed_reader r = { head, head + body, true };
+    gz_sealed_reader r = { c->file.body, c->file.body + c->file.len, true };
     c->source = gz_sealed_str(&r, NULL);
     c->dest = gz_sealed_str(&r, NULL);
     c->global = gz_sealed_u64(&r);
@@ -106,7 +104,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
     c->sets = gz_xcalloc(c->nsets + 1, sizeof *c->sets);
     for (uint32_t i = 0; i < c->nsets && r.ok; i++) {
         c->sets[i].n = gz_sealed_u32(&r);
-        c->sets[i].atoms = atoms(&r, c->blob, c->sets[i].n);
+        c->sets[i].atoms = atoms(&r, c->sets[i].n);
     }
     c->noutputs = gz_sealed_count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4);
     c->outputs = gz_xcalloc(c->noutputs + 1, sizeof *c->outputs);
@@ -118,7 +116,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         o->size = (int64_t)gz_sealed_u64(&r);
         o->set = gz_sealed_u32(&r);
         o->n = gz_sealed_u32(&r);
-        o->atoms = atoms(&r, c->blob, o->n);
+        o->atoms = atoms(&r, o->n);
     }
     if (!r.ok || r.p != r.end)
         return fail(c, why, "malformed");
@@ -146,7 +144,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
 void
 build_cache_free(build_cache *c)
 {
-    free(c->blob);
+    gz_sealed_close(&c->file);
     free(c->watched);
     free(c->sources);
     free(c->named);
@@ -158,19 +156,18 @@ build_cache_free(build_cache *c)
 /* ---- writing ---------------------------------------------------------------- */
 
 static void
-putstr(gz_buf *b, const char *s)
+putstr(gz_sealed_writer *w, const char *s)
 {
-    gz_sealed_putstr(b, s, strlen(s));
+    gz_sealed_putstr(w, s, strlen(s));
 }
 
 static void
-putatoms(gz_buf *b, uint32_t n, const uint32_t *a)
+putatoms(gz_sealed_writer *w, uint32_t n, const uint32_t *a)
 {
-    gz_sealed_put32(b, n);
-    while (b->len & 3)
-        gz_buf_putc(b, 0);
+    gz_sealed_put32(w, n);
+    gz_sealed_pad(w, 4);
     if (n)
-        gz_buf_put(b, (const char *)a, (size_t)n * sizeof *a);
+        gz_sealed_put(w, a, (size_t)n * sizeof *a);
 }
 
 /* Temporary files of writers that were killed are removed. */
@@ -193,55 +190,53 @@ bool
 build_cache_write(const build_cache *c, const char *path, gz_buf *why)
 {
     remove_stale_temporaries(path);
-    gz_buf b = GZ_BUF_INIT;
-    gz_sealed_begin(&b, MAGIC, VERSION);
-    putstr(&b, c->source);
-    putstr(&b, c->dest);
-    gz_sealed_put64(&b, c->global);
-    gz_sealed_put64(&b, c->options);
-    gz_sealed_put64(&b, (uint64_t)c->valid_until);
-    gz_sealed_put32(&b, c->fast);
-    gz_sealed_put32(&b, c->nwatched);
+    gz_sealed_writer out;
+    gz_sealed_create(&out, path, MAGIC, VERSION);
+    putstr(&out, c->source);
+    putstr(&out, c->dest);
+    gz_sealed_put64(&out, c->global);
+    gz_sealed_put64(&out, c->options);
+    gz_sealed_put64(&out, (uint64_t)c->valid_until);
+    gz_sealed_put32(&out, c->fast);
+    gz_sealed_put32(&out, c->nwatched);
     for (uint32_t i = 0; i < c->nwatched; i++) {
         const cache_watched *w = &c->watched[i];
-        putstr(&b, w->path);
-        gz_sealed_put32(&b, w->dir);
-        gz_sealed_put64(&b, (uint64_t)w->size);
-        gz_sealed_put64(&b, (uint64_t)w->mtime_ns);
-        gz_sealed_put64(&b, (uint64_t)w->ctime_ns);
-        gz_sealed_put64(&b, w->ino);
-        gz_sealed_put64(&b, w->names);
+        putstr(&out, w->path);
+        gz_sealed_put32(&out, w->dir);
+        gz_sealed_put64(&out, (uint64_t)w->size);
+        gz_sealed_put64(&out, (uint64_t)w->mtime_ns);
+        gz_sealed_put64(&out, (uint64_t)w->ctime_ns);
+        gz_sealed_put64(&out, w->ino);
+        gz_sealed_put64(&out, w->names);
     }
-    gz_sealed_put32(&b, c->nsources);
+    gz_sealed_put32(&out, c->nsources);
     for (uint32_t i = 0; i < c->nsources; i++) {
         const cache_source *s = &c->sources[i];
-        putstr(&b, s->key);
-        gz_sealed_put64(&b, s->hash);
-        gz_sealed_put64(&b, (uint64_t)s->size);
-        gz_sealed_put64(&b, (uint64_t)s->mtime_ns);
-        gz_sealed_put32(&b, s->prev);
-        gz_sealed_put32(&b, s->next);
-        gz_sealed_put32(&b, s->output);
+        putstr(&out, s->key);
+        gz_sealed_put64(&out, s->hash);
+        gz_sealed_put64(&out, (uint64_t)s->size);
+        gz_sealed_put64(&out, (uint64_t)s->mtime_ns);
+        gz_sealed_put32(&out, s->prev);
+        gz_sealed_put32(&out, s->next);
+        gz_sealed_put32(&out, s->output);
     }
-    gz_sealed_put32(&b, c->nnamed);
+    gz_sealed_put32(&out, c->nnamed);
     for (uint32_t i = 0; i < c->nnamed; i++) {
-        putstr(&b, c->named[i].name);
-        gz_sealed_put64(&b, c->named[i].fingerprint);
+        putstr(&out, c->named[i].name);
+        gz_sealed_put64(&out, c->named[i].fingerprint);
     }
-    gz_sealed_put32(&b, c->nsets);
+    gz_sealed_put32(&out, c->nsets);
     for (uint32_t i = 0; i < c->nsets; i++)
-        putatoms(&b, c->sets[i].n, c->sets[i].atoms);
-    gz_sealed_put32(&b, c->noutputs);
+        putatoms(&out, c->sets[i].n, c->sets[i].atoms);
+    gz_sealed_put32(&out, c->noutputs);
     for (uint32_t i = 0; i < c->noutputs; i++) {
         const cache_output *o = &c->outputs[i];
-        putstr(&b, o->dest_rel);
-        gz_sealed_put32(&b, o->source);
-        gz_sealed_put64(&b, o->hash);
-        gz_sealed_put64(&b, (uint64_t)o->size);
-        gz_sealed_put32(&b, o->set);
-        putatoms(&b, o->n, o->atoms);
+        putstr(&out, o->dest_rel);
+        gz_sealed_put32(&out, o->source);
+        gz_sealed_put64(&out, o->hash);
+        gz_sealed_put64(&out, (uint64_t)o->size);
+        gz_sealed_put32(&out, o->set);
+        putatoms(&out, o->n, o->atoms);
     }
-    bool ok = gz_sealed_write(&b, path, why);
-    gz_buf_free(&b);
-    return ok;
+    return gz_sealed_commit(&out, why);
 }

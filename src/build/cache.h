@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/sealed.h"
 
 #define CACHE_NAMED 0x80000000u
 #define CACHE_NONE 0xffffffffu
@@ -59,9 +60,9 @@ typedef struct cache_watched {
 } cache_watched;
 
 /* A cache read from disk, or one being assembled for writing. Read: every
- * pointer points into `blob`. */
+ * pointer points into the mapped `file`. */
 typedef struct build_cache {
-    char *blob;
+    gz_sealed_file file;
     const char *source; /* absolute */
     const char *dest;
     uint64_t global;

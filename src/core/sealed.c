@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -11,143 +12,192 @@
 #include "core/sealed.h"
 
 #define BOM 0x01020304u
+#define FLUSH_AT (1u << 20)
 
 /* ---- writing ------------------------------------------------------------------ */
 
-void
-gz_sealed_put32(gz_buf *b, uint32_t v)
+static void
+flush(gz_sealed_writer *w)
 {
-    gz_buf_put(b, (const char *)&v, sizeof v);
-}
-
-void
-gz_sealed_put64(gz_buf *b, uint64_t v)
-{
-    gz_buf_put(b, (const char *)&v, sizeof v);
-}
-
-void
-gz_sealed_putstr(gz_buf *b, const char *s, size_t n)
-{
-    gz_sealed_put32(b, (uint32_t)n);
-    gz_buf_put(b, s, n);
-    gz_buf_putc(b, 0);
-}
-
-void
-gz_sealed_begin(gz_buf *b, const char magic[8], uint32_t version)
-{
-    gz_buf_put(b, magic, 8);
-    gz_sealed_put32(b, BOM);
-    gz_sealed_put32(b, version);
-    gz_sealed_put64(b, 0); /* the body's length, set by gz_sealed_write */
-}
-
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
+    const char *p = w->buf.data;
+    size_t n = w->buf.len;
+    while (n > 0 && !w->error) {
+        ssize_t k = write(w->fd, p, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return false;
-        p += k;
-        n -= (size_t)k;
+            w->error = k < 0 ? errno : EIO;
+        else {
+            p += k;
+            n -= (size_t)k;
+        }
     }
-    return true;
+    gz_buf_clear(&w->buf);
+}
+
+/* Header bytes are not part of the checksum. */
+static void
+put_raw(gz_sealed_writer *w, const void *p, size_t n, bool body)
+{
+    if (w->error)
+        return;
+    if (body)
+        XXH3_64bits_update(w->hash, p, n);
+    gz_buf_put(&w->buf, p, n);
+    w->offset += n;
+    if (w->buf.len >= FLUSH_AT)
+        flush(w);
+}
+
+void
+gz_sealed_create(gz_sealed_writer *w, const char *path, const char magic[8], uint32_t version)
+{
+    memset(w, 0, sizeof *w);
+    w->path = gz_xstrndup(path, strlen(path));
+    gz_buf tmp = GZ_BUF_INIT;
+    gz_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+    w->tmp = tmp.data;
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->fd < 0)
+        w->error = errno;
+    w->hash = XXH3_createState();
+    XXH3_64bits_reset(w->hash);
+    uint32_t bom = BOM;
+    uint64_t len = 0; /* the body's, set by gz_sealed_commit */
+    put_raw(w, magic, 8, false);
+    put_raw(w, &bom, 4, false);
+    put_raw(w, &version, 4, false);
+    put_raw(w, &len, 8, false);
+}
+
+void
+gz_sealed_put(gz_sealed_writer *w, const void *p, size_t n)
+{
+    put_raw(w, p, n, true);
+}
+
+void
+gz_sealed_put32(gz_sealed_writer *w, uint32_t v)
+{
+    put_raw(w, &v, sizeof v, true);
+}
+
+void
+gz_sealed_put64(gz_sealed_writer *w, uint64_t v)
+{
+    put_raw(w, &v, sizeof v, true);
+}
+
+void
+gz_sealed_putstr(gz_sealed_writer *w, const char *s, size_t n)
+{
+    gz_sealed_put32(w, (uint32_t)n);
+    put_raw(w, s, n, true);
+    put_raw(w, "", 1, true);
+}
+
+void
+gz_sealed_pad(gz_sealed_writer *w, size_t align)
+{
+    static const char zeros[64];
+    while (w->offset % align && !w->error)
+        put_raw(w, zeros, align - w->offset % align, true);
 }
 
 bool
-gz_sealed_write(gz_buf *b, const char *path, gz_buf *why)
+gz_sealed_commit(gz_sealed_writer *w, gz_buf *why)
 {
-    uint64_t body = b->len - GZ_SEALED_HEAD;
-    memcpy(b->data + GZ_SEALED_HEAD - 8, &body, 8);
-    gz_sealed_put64(b, XXH3_64bits(b->data + GZ_SEALED_HEAD, body));
-
-    gz_buf tmp = GZ_BUF_INIT;
-    gz_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = fd >= 0 && write_all(fd, b->data, b->len);
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp.data, path) != 0)
-        ok = false;
+    uint64_t body = w->offset - GZ_SEALED_HEAD;
+    uint64_t sum = XXH3_64bits_digest(w->hash);
+    put_raw(w, &sum, sizeof sum, false);
+    flush(w);
+    if (!w->error && pwrite(w->fd, &body, sizeof body, GZ_SEALED_HEAD - 8) != sizeof body)
+        w->error = errno ? errno : EIO;
+    if (w->fd >= 0 && close(w->fd) != 0 && !w->error)
+        w->error = errno;
+    if (!w->error && rename(w->tmp, w->path) != 0)
+        w->error = errno;
+    bool ok = !w->error;
     if (!ok) {
-        gz_buf_printf(why, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp.data);
+        gz_buf_printf(why, "cannot write %s: %s", w->path, strerror(w->error));
+        unlink(w->tmp);
     }
-    gz_buf_free(&tmp);
+    XXH3_freeState(w->hash);
+    gz_buf_free(&w->buf);
+    free(w->path);
+    free(w->tmp);
+    memset(w, 0, sizeof *w);
     return ok;
 }
 
 /* ---- reading ------------------------------------------------------------------ */
 
 static bool
-read_file(const char *path, char **data, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return false;
-    }
-    size_t n = (size_t)st.st_size, got = 0;
-    char *p = gz_xmalloc(n + 1);
-    while (got < n) {
-        ssize_t k = read(fd, p + got, n - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    close(fd);
-    p[got] = 0;
-    *data = p;
-    *len = got;
-    return true;
-}
-
-static bool
-refuse(char **blob, gz_buf *why, const char *msg)
+refuse(gz_sealed_file *f, gz_buf *why, const char *msg)
 {
     gz_buf_puts(why, msg);
-    free(*blob);
-    *blob = NULL;
+    gz_sealed_close(f);
     return false;
 }
 
 bool
-gz_sealed_read(const char *path, const char magic[8], uint32_t version, char **blob,
-               size_t *body, gz_buf *why)
+gz_sealed_open(gz_sealed_file *f, const char *path, const char magic[8], uint32_t version,
+               gz_buf *why)
 {
-    size_t len;
-    *blob = NULL;
-    if (!read_file(path, blob, &len)) {
+    memset(f, 0, sizeof *f);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         if (errno != ENOENT)
             gz_buf_printf(why, "cannot read it: %s", strerror(errno));
         return false;
     }
-    if (len < GZ_SEALED_HEAD + 8 || memcmp(*blob, magic, 8) != 0)
-        return refuse(blob, why, "not a gazette cache, or cut short");
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        gz_buf_puts(why, "not a regular file");
+        close(fd);
+        return false;
+    }
+    size_t len = (size_t)st.st_size;
+    if (len < GZ_SEALED_HEAD + 8) {
+        close(fd);
+        gz_buf_puts(why, "not a gazette cache, or cut short");
+        return false;
+    }
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        gz_buf_printf(why, "cannot map it: %s", strerror(errno));
+        return false;
+    }
+    f->map = map;
+    f->maplen = len;
+    const char *p = map;
+    if (memcmp(p, magic, 8) != 0)
+        return refuse(f, why, "not a gazette cache, or cut short");
     uint32_t bom, v;
     uint64_t n;
-    memcpy(&bom, *blob + 8, 4);
-    memcpy(&v, *blob + 12, 4);
-    memcpy(&n, *blob + 16, 8);
+    memcpy(&bom, p + 8, 4);
+    memcpy(&v, p + 12, 4);
+    memcpy(&n, p + 16, 8);
     if (bom != BOM || v != version)
-        return refuse(blob, why, "written by another version of gazette");
+        return refuse(f, why, "written by another version of gazette");
     if (n != len - GZ_SEALED_HEAD - 8)
-        return refuse(blob, why, "cut short");
+        return refuse(f, why, "cut short");
     uint64_t sum;
-    memcpy(&sum, *blob + GZ_SEALED_HEAD + n, 8);
-    if (XXH3_64bits(*blob + GZ_SEALED_HEAD, n) != sum)
-        return refuse(blob, why, "damaged (checksum mismatch)");
-    *body = n;
+    memcpy(&sum, p + GZ_SEALED_HEAD + n, 8);
+    if (XXH3_64bits(p + GZ_SEALED_HEAD, n) != sum)
+        return refuse(f, why, "damaged (checksum mismatch)");
+    f->body = p + GZ_SEALED_HEAD;
+    f->len = n;
     return true;
+}
+
+void
+gz_sealed_close(gz_sealed_file *f)
+{
+    if (f->map)
+        munmap(f->map, f->maplen);
+    memset(f, 0, sizeof *f);
 }
 
 static bool

@@ -13,7 +13,7 @@
  *
  * The file is sealed (core/sealed.h), magic "GZSNAPS\n"; its body:
  *
- *   u64 model fingerprint  u32 n  { u32 length  record[length] }
+ *   u64 model fingerprint  { u32 length  record[length] } up to the end
  *   record: str relpath  i64 size mtime ctime  u64 ino hash
  *           u64 body_off  u32 body_line  u32 has_front  i64 given_date
  *           time date  str url dest_rel output_ext  value data
@@ -21,7 +21,7 @@
  *           ARRAY u32 n value[n] · HASH u32 n { str key value }[n] · TIME time
  *   time:   i64 sec  u32 nsec  u32 utc_offset  u32 date_only  u32 has_zone  [str zone]
  *
- * Restored strings point into the snapshot, which the site keeps. */
+ * Restored strings point into the snapshot, which the site keeps mapped. */
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -30,12 +30,12 @@
 #include "site/internal.h"
 
 #define MAGIC "GZSNAPS\n"
-#define VERSION 1u
+#define VERSION 2u
 /* Coarser than any file system clock tick we know of. */
 #define RACY_NS 50000000
 
 struct site_snapshot {
-    char *blob;               /* the sealed file */
+    gz_sealed_file file;
     const char **records;     /* record i starts at records[i] ... */
     uint32_t *lens;           /* ... and has lens[i] bytes */
     uint32_t n;
@@ -64,16 +64,37 @@ site_model_fingerprint(const site *s)
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* A record is put together in memory (its length comes first). */
+static void
+put32(gz_buf *b, uint32_t v)
+{
+    gz_buf_put(b, (const char *)&v, sizeof v);
+}
+
+static void
+put64(gz_buf *b, uint64_t v)
+{
+    gz_buf_put(b, (const char *)&v, sizeof v);
+}
+
+static void
+putstrn(gz_buf *b, const char *s, size_t n)
+{
+    put32(b, (uint32_t)n);
+    gz_buf_put(b, s, n);
+    gz_buf_putc(b, 0);
+}
+
 static void
 put_time(gz_buf *b, gz_time t)
 {
-    gz_sealed_put64(b, (uint64_t)t.sec);
-    gz_sealed_put32(b, (uint32_t)t.nsec);
-    gz_sealed_put32(b, (uint32_t)t.utc_offset);
-    gz_sealed_put32(b, t.date_only);
-    gz_sealed_put32(b, t.zone != NULL);
+    put64(b, (uint64_t)t.sec);
+    put32(b, (uint32_t)t.nsec);
+    put32(b, (uint32_t)t.utc_offset);
+    put32(b, t.date_only);
+    put32(b, t.zone != NULL);
     if (t.zone)
-        gz_sealed_putstr(b, t.zone, strlen(t.zone));
+        putstrn(b, t.zone, strlen(t.zone));
 }
 
 /* False for what front matter cannot hold (ranges, drops). */
@@ -84,25 +105,25 @@ put_value(gz_buf *b, gz_value v)
     switch (v.type) {
     case GZ_NIL: return true;
     case GZ_BOOL: gz_buf_putc(b, v.u.b); return true;
-    case GZ_INT: gz_sealed_put64(b, (uint64_t)v.u.i); return true;
+    case GZ_INT: put64(b, (uint64_t)v.u.i); return true;
     case GZ_FLOAT: {
         uint64_t bits;
         memcpy(&bits, &v.u.f, sizeof bits);
-        gz_sealed_put64(b, bits);
+        put64(b, bits);
         return true;
     }
-    case GZ_STRING: gz_sealed_putstr(b, v.u.s ? v.u.s : "", v.len); return true;
+    case GZ_STRING: putstrn(b, v.u.s ? v.u.s : "", v.len); return true;
     case GZ_ARRAY:
-        gz_sealed_put32(b, (uint32_t)v.u.a->len);
+        put32(b, (uint32_t)v.u.a->len);
         for (size_t i = 0; i < v.u.a->len; i++)
             if (!put_value(b, v.u.a->items[i]))
                 return false;
         return true;
     case GZ_HASH:
-        gz_sealed_put32(b, (uint32_t)v.u.h->len);
+        put32(b, (uint32_t)v.u.h->len);
         for (size_t i = 0; i < v.u.h->len; i++) {
             const gz_hash_entry *e = &v.u.h->entries[i];
-            gz_sealed_putstr(b, e->key.p, e->key.len);
+            putstrn(b, e->key.p, e->key.len);
             if (!put_value(b, e->value))
                 return false;
         }
@@ -117,49 +138,40 @@ put_value(gz_buf *b, gz_value v)
 static void
 putstr(gz_buf *b, const char *s)
 {
-    gz_sealed_putstr(b, s, strlen(s));
+    putstrn(b, s, strlen(s));
 }
 
-/* Appends doc's record (after its length) to b; false (b unchanged) when
- * the doc is not to be kept. */
+/* Doc's record into b (cleared); false when the doc is not to be kept. */
 static bool
 put_record(const site *s, gz_buf *b, const site_doc *doc, int64_t cutoff_ns)
 {
+    gz_buf_clear(b);
     if (doc->kind != SITE_POST || doc->draft || doc->no_snapshot || !doc->data)
         return false;
     /* The file name's date replaced one equal to this load's clock. */
     if (doc->given_date == s->time.sec)
         return false;
     if (doc->snap_record) {
-        gz_sealed_put32(b, doc->snap_len);
         gz_buf_put(b, doc->snap_record, doc->snap_len);
         return true;
     }
     if (doc->ctime_ns >= cutoff_ns || doc->mtime_ns >= cutoff_ns)
         return false;
-    size_t start = b->len;
-    gz_sealed_put32(b, 0); /* the length, set below */
     putstr(b, doc->relpath);
-    gz_sealed_put64(b, (uint64_t)doc->size);
-    gz_sealed_put64(b, (uint64_t)doc->mtime_ns);
-    gz_sealed_put64(b, (uint64_t)doc->ctime_ns);
-    gz_sealed_put64(b, doc->ino);
-    gz_sealed_put64(b, doc->hash);
-    gz_sealed_put64(b, (uint64_t)doc->body_off);
-    gz_sealed_put32(b, (uint32_t)doc->body_line);
-    gz_sealed_put32(b, doc->has_front);
-    gz_sealed_put64(b, (uint64_t)doc->given_date);
+    put64(b, (uint64_t)doc->size);
+    put64(b, (uint64_t)doc->mtime_ns);
+    put64(b, (uint64_t)doc->ctime_ns);
+    put64(b, doc->ino);
+    put64(b, doc->hash);
+    put64(b, (uint64_t)doc->body_off);
+    put32(b, (uint32_t)doc->body_line);
+    put32(b, doc->has_front);
+    put64(b, (uint64_t)doc->given_date);
     put_time(b, doc->date);
     putstr(b, doc->url);
     putstr(b, doc->dest_rel);
     putstr(b, doc->output_ext);
-    if (!put_value(b, gz_hash_value(doc->data))) {
-        b->len = start;
-        return false;
-    }
-    uint32_t len = (uint32_t)(b->len - start - 4);
-    memcpy(b->data + start, &len, 4);
-    return true;
+    return put_value(b, gz_hash_value(doc->data));
 }
 
 void
@@ -174,21 +186,21 @@ site_snapshot_save(site *s, const char *path, gz_diags *d)
     if (s->snapshot && restored == c->ndocs && restored == s->snapshot->n)
         return;
     int64_t cutoff = s->load_start_ns - RACY_NS;
-    gz_buf b = GZ_BUF_INIT;
-    gz_sealed_begin(&b, MAGIC, VERSION);
-    gz_sealed_put64(&b, s->model_fp);
-    size_t count_at = b.len;
-    gz_sealed_put32(&b, 0);
-    uint32_t n = 0;
+    gz_sealed_writer w;
+    gz_sealed_create(&w, path, MAGIC, VERSION);
+    gz_sealed_put64(&w, s->model_fp);
+    gz_buf rec = GZ_BUF_INIT;
     for (size_t i = 0; i < c->ndocs; i++)
-        n += put_record(s, &b, c->docs[i], cutoff);
-    memcpy(b.data + count_at, &n, 4);
+        if (put_record(s, &rec, c->docs[i], cutoff)) {
+            gz_sealed_put32(&w, (uint32_t)rec.len);
+            gz_sealed_put(&w, rec.data, rec.len);
+        }
+    gz_buf_free(&rec);
     gz_buf why = GZ_BUF_INIT;
-    if (!gz_sealed_write(&b, path, &why))
+    if (!gz_sealed_commit(&w, &why))
         gz_diags_add(d, GZ_WARNING, path, 0, 0, "the posts' snapshot was not saved: %s",
                      why.data);
     gz_buf_free(&why);
-    gz_buf_free(&b);
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -204,7 +216,7 @@ site_snapshot_close(site_snapshot *snap)
 {
     if (!snap)
         return;
-    free(snap->blob);
+    gz_sealed_close(&snap->file);
     free(snap->records);
     free(snap->lens);
     free(snap->slots);
@@ -215,9 +227,8 @@ site_snapshot *
 site_snapshot_open(const site *s, const char *path, gz_diags *d)
 {
     site_snapshot *snap = gz_xcalloc(1, sizeof *snap);
-    size_t body;
     gz_buf why = GZ_BUF_INIT;
-    if (!gz_sealed_read(path, MAGIC, VERSION, &snap->blob, &body, &why)) {
+    if (!gz_sealed_open(&snap->file, path, MAGIC, VERSION, &why)) {
         if (why.len)
             gz_diags_add(d, GZ_WARNING, path, 0, 0,
                          "the posts' snapshot is ignored (%s); every post is read", why.data);
@@ -226,29 +237,34 @@ site_snapshot_open(const site *s, const char *path, gz_diags *d)
         return NULL;
     }
     gz_buf_free(&why);
-    const char *head = snap->blob + GZ_SEALED_HEAD;
-    gz_sealed_reader r = { head, head + body, true };
+    gz_sealed_reader r = { snap->file.body, snap->file.body + snap->file.len, true };
     if (gz_sealed_u64(&r) != s->model_fp) { /* made under another config */
         site_snapshot_close(snap);
         return NULL;
     }
-    snap->n = gz_sealed_count(&r, 4);
-    snap->records = gz_xcalloc((size_t)snap->n + 1, sizeof *snap->records);
-    snap->lens = gz_xcalloc((size_t)snap->n + 1, sizeof *snap->lens);
+    size_t cap = 0;
+    while (r.ok && r.p < r.end) {
+        uint32_t len = gz_sealed_u32(&r);
+        if (!r.ok || (size_t)(r.end - r.p) < len) {
+            r.ok = false;
+            break;
+        }
+        if (snap->n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            snap->records = gz_xrealloc(snap->records, cap * sizeof *snap->records);
+            snap->lens = gz_xrealloc(snap->lens, cap * sizeof *snap->lens);
+        }
+        snap->records[snap->n] = r.p;
+        snap->lens[snap->n++] = len;
+        r.p += len;
+    }
     size_t nslots = 16;
     while (nslots < (size_t)snap->n * 2)
         nslots *= 2;
     snap->slots = gz_xcalloc(nslots, sizeof *snap->slots);
     snap->mask = nslots - 1;
     for (uint32_t i = 0; i < snap->n && r.ok; i++) {
-        uint32_t len = gz_sealed_u32(&r);
-        if (!r.ok || (size_t)(r.end - r.p) < len) {
-            r.ok = false;
-            break;
-        }
-        snap->records[i] = r.p;
-        snap->lens[i] = len;
-        gz_sealed_reader rec = { r.p, r.p + len, true };
+        gz_sealed_reader rec = { snap->records[i], snap->records[i] + snap->lens[i], true };
         size_t klen;
         const char *key = gz_sealed_str(&rec, &klen);
         if (!rec.ok) {
@@ -259,9 +275,8 @@ site_snapshot_open(const site *s, const char *path, gz_diags *d)
         while (snap->slots[k])
             k = (k + 1) & snap->mask;
         snap->slots[k] = i + 1;
-        r.p += len;
     }
-    if (!r.ok || r.p != r.end) {
+    if (!r.ok) {
         gz_diags_add(d, GZ_WARNING, path, 0, 0,
                      "the posts' snapshot is ignored (malformed); every post is read");
         site_snapshot_close(snap);
