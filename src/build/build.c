@@ -315,6 +315,8 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     /* The posts' snapshot is read unless --full, and always written. */
     site_options so = o->site;
     cache_path(o, "posts.snapshot", &spath);
+    build_remove_temporaries(cpath.data);
+    build_remove_temporaries(spath.data);
     so.snapshot_read = o->full ? NULL : spath.data;
     so.snapshot_write = spath.data;
     s = site_load(&so, &d);

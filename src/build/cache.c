@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "build/cache.h"
-#include "build/internal.h"
 #include "core/arena.h"
 #include "core/sealed.h"
 
@@ -170,26 +169,9 @@ putatoms(gz_sealed_writer *w, uint32_t n, const uint32_t *a)
         gz_sealed_put(w, a, (size_t)n * sizeof *a);
 }
 
-/* Temporary files of writers that were killed are removed. */
-static void
-remove_stale_temporaries(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    gz_buf dir = GZ_BUF_INIT, prefix = GZ_BUF_INIT;
-    if (slash)
-        gz_buf_put(&dir, path, (size_t)(slash - path));
-    else
-        gz_buf_puts(&dir, ".");
-    gz_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : path);
-    build_remove_orphans(dir.data, prefix.data);
-    gz_buf_free(&dir);
-    gz_buf_free(&prefix);
-}
-
 bool
 build_cache_write(const build_cache *c, const char *path, gz_buf *why)
 {
-    remove_stale_temporaries(path);
     gz_sealed_writer out;
     gz_sealed_create(&out, path, MAGIC, VERSION);
     putstr(&out, c->source);

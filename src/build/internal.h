@@ -59,6 +59,8 @@ size_t build_clean(const char *dest, const char *const *outputs, size_t noutputs
 /* Removes the entries of dir named PREFIX<pid> whose process is gone:
  * what builds killed midway left (staging folders, cache temporaries). */
 void build_remove_orphans(const char *dir, const char *prefix);
+/* The same for the temporaries of the sealed file at path (PATH.tmp-<pid>). */
+void build_remove_temporaries(const char *path);
 
 /* Whether every file and folder the cache's build looked at is as it was
  * (and the options and the clock still give the same site): then a build

@@ -596,3 +596,18 @@ build_remove(const char *dest, const char *const *rels, size_t nrels, const char
     gz_buf_free(&p);
     return count;
 }
+
+void
+build_remove_temporaries(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    gz_buf dir = GZ_BUF_INIT, prefix = GZ_BUF_INIT;
+    if (slash)
+        gz_buf_put(&dir, path, (size_t)(slash - path));
+    else
+        gz_buf_puts(&dir, ".");
+    gz_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : path);
+    build_remove_orphans(dir.data, prefix.data);
+    gz_buf_free(&dir);
+    gz_buf_free(&prefix);
+}

@@ -35,6 +35,7 @@
 #define RACY_NS 50000000
 
 struct site_snapshot {
+    char *path;
     gz_sealed_file file;
     const char **records;     /* record i starts at records[i] ... */
     uint32_t *lens;           /* ... and has lens[i] bytes */
@@ -181,9 +182,10 @@ site_snapshot_save(site *s, const char *path, gz_diags *d)
     size_t restored = 0;
     for (size_t i = 0; i < c->ndocs; i++)
         restored += c->docs[i]->snap_record != NULL;
-    /* Every post came from the snapshot, and it holds no others: it
+    /* Every post came from the snapshot, which holds no others: it
      * would be written again byte for byte. */
-    if (s->snapshot && restored == c->ndocs && restored == s->snapshot->n)
+    if (s->snapshot && !strcmp(s->snapshot->path, path) && restored == c->ndocs &&
+        restored == s->snapshot->n)
         return;
     int64_t cutoff = s->load_start_ns - RACY_NS;
     gz_sealed_writer w;
@@ -217,6 +219,7 @@ site_snapshot_close(site_snapshot *snap)
     if (!snap)
         return;
     gz_sealed_close(&snap->file);
+    free(snap->path);
     free(snap->records);
     free(snap->lens);
     free(snap->slots);
@@ -237,6 +240,7 @@ site_snapshot_open(const site *s, const char *path, gz_diags *d)
         return NULL;
     }
     gz_buf_free(&why);
+    snap->path = gz_xstrndup(path, strlen(path));
     gz_sealed_reader r = { snap->file.body, snap->file.body + snap->file.len, true };
     if (gz_sealed_u64(&r) != s->model_fp) { /* made under another config */
         site_snapshot_close(snap);
