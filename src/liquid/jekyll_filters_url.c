@@ -528,11 +528,30 @@ put_authority(gz_buf *out, gz_str auth, gz_str scheme)
     return true;
 }
 
+/* An absolute path of characters Addressable leaves as they are, with no
+ * dot segment and no "//": its own normal form. Most pages' URLs are. */
+static bool
+plain_path(gz_str s)
+{
+    if (!s.len || s.p[0] != '/' || (s.len > 1 && s.p[1] == '/') || memmem(s.p, s.len, "/.", 2))
+        return false;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c != '/' && (c >= 0x80 || c == '%' || c == ':' || !allowed(CLASS_PCHAR, c)))
+            return false;
+    }
+    return true;
+}
+
 /* Addressable::URI.parse(s).normalize.to_s. Returns false where Addressable
  * raises InvalidURIError (a bad scheme or port). */
 static bool
 uri_normalize(gz_buf *out, gz_str s)
 {
+    if (plain_path(s)) {
+        gz_buf_put_str(out, s);
+        return true;
+    }
     uri u;
     uri_split(s, &u);
     gz_buf scheme = GZ_BUF_INIT;
