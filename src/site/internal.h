@@ -125,6 +125,7 @@ struct site {
     gz_arena *scratch;    /* reset for each file the load parses */
     pthread_mutex_t arena_lock; /* for the rare model allocations during render */
     char *source;         /* absolute, no trailing slash */
+    int source_fd;        /* an O_PATH descriptor of it while the snapshot is read, or -1 */
     char *dest;           /* absolute */
     gz_hash *config;
     const gz_tz *tz;      /* site timezone (or the local zone) */

@@ -378,14 +378,15 @@ from_snapshot(site *s, const char *rel, const char *dir, gz_buf *path)
 {
     if (!s->snapshot)
         return NULL;
-    gz_buf_clear(path);
-    gz_buf_printf(path, "%s/%s", s->source, rel);
-    struct stat st;
-    if (stat(path->data, &st) != 0)
+    struct stat st; /* relative to the source: two path components, not ten */
+    if (fstatat(s->source_fd, rel, &st, 0) != 0)
         return NULL;
     site_doc *doc = site_snapshot_restore(s, rel, dir, &st);
-    if (doc)
+    if (doc) {
+        gz_buf_clear(path);
+        gz_buf_printf(path, "%s/%s", s->source, rel);
         site_watch(s, path->data, &st, NULL, 0);
+    }
     return doc;
 }
 

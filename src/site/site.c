@@ -1,9 +1,11 @@
 /* The site as a whole: loading (config, time zone, Liquid engine, read,
  * indexes, generated pages) and the list of outputs the build writes. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "site/internal.h"
 
@@ -441,7 +443,11 @@ site_load(const site_options *o, gz_diags *d)
     s->model_fp = site_model_fingerprint(s);
     if (o->snapshot_read)
         s->snapshot = site_snapshot_open(s, o->snapshot_read, d);
+    s->source_fd = s->snapshot ? open(s->source, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
     site_read(s, d);
+    if (s->source_fd >= 0)
+        close(s->source_fd);
+    s->source_fd = -1;
     if (o->snapshot_write)
         site_snapshot_save(s, o->snapshot_write, d);
     if (s->feed)
