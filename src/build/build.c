@@ -440,8 +440,7 @@ done:
     if (manifest)
         fclose(manifest);
     build_stage_discard(&stage);
-    free(stage.dir);
-    free(stage.dest);
+    build_stage_close(&stage);
     free(ws);
     free(fates);
     gz_diags_free(&d);

@@ -25,6 +25,7 @@ typedef struct build_stage {
     /* The destination does not exist or is empty: outputs are staged at
      * their final paths and the whole folder is renamed into place. */
     bool fresh;
+    int dir_fd; /* an O_PATH descriptor of dir, which files are created relative to */
 } build_stage;
 
 /* Opens the staging folder; `fresh_ok` allows the fresh layout (no two
@@ -32,6 +33,8 @@ typedef struct build_stage {
 bool build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d);
 /* Removes the staging folder and everything in it. */
 void build_stage_discard(build_stage *st);
+/* Frees what build_stage_open made (after a commit or a discard). */
+void build_stage_close(build_stage *st);
 /* Path of output i's staged bytes. */
 void build_stage_path(const build_stage *st, size_t i, gz_buf *path);
 

@@ -13,29 +13,30 @@
 #include "build/internal.h"
 #include "core/arena.h"
 
-static bool mkdirs(char *path);
 static void rm_rf(const char *path, int depth);
 
-/* mkdir -p from the deepest folder that exists: one mkdir when the parent
- * is there (the common case while staging), back up only on ENOENT. */
+/* mkdir -p of rel, a path relative to dirfd, from the deepest folder that
+ * exists: one mkdirat when the parent is there (the common case while
+ * staging), back up only on ENOENT. */
 static bool
-mkdirs_from_parent(char *path)
+mkdirs_at(int dirfd, char *rel)
 {
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+    if (mkdirat(dirfd, rel, 0777) == 0 || errno == EEXIST)
         return true;
     if (errno != ENOENT)
         return false;
-    size_t n = strlen(path);
+    size_t n = strlen(rel);
     size_t k = n;
-    /* back up to a prefix whose mkdir does not fail with ENOENT */
+    /* back up to a prefix whose mkdir does not fail with ENOENT (k = 0:
+     * even the first component is missing) */
     for (;;) {
-        while (k > 1 && path[k - 1] != '/')
+        while (k > 0 && rel[k - 1] != '/')
             k--;
-        if (k <= 1)
-            return mkdirs(path);
-        path[k - 1] = 0;
-        int r = mkdir(path, 0777), e = errno;
-        path[k - 1] = '/';
+        if (k == 0)
+            break;
+        rel[k - 1] = 0;
+        int r = mkdirat(dirfd, rel, 0777), e = errno;
+        rel[k - 1] = '/';
         if (r == 0 || e == EEXIST)
             break;
         if (e != ENOENT)
@@ -44,12 +45,12 @@ mkdirs_from_parent(char *path)
     }
     /* and forward again */
     for (size_t i = k; i <= n; i++) {
-        if (path[i] != '/' && path[i] != 0)
+        if (rel[i] != '/' && rel[i] != 0)
             continue;
-        char c = path[i];
-        path[i] = 0;
-        bool ok = mkdir(path, 0777) == 0 || errno == EEXIST;
-        path[i] = c;
+        char c = rel[i];
+        rel[i] = 0;
+        bool ok = mkdirat(dirfd, rel, 0777) == 0 || errno == EEXIST;
+        rel[i] = c;
         if (!ok)
             return false;
     }
@@ -127,6 +128,7 @@ build_remove_orphans(const char *dir, const char *prefix)
 bool
 build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d)
 {
+    st->dir_fd = -1;
     st->fresh = fresh_ok && empty_or_missing(dest);
     const char *slash = strrchr(dest, '/');
     gz_buf parent = GZ_BUF_INIT, dir = GZ_BUF_INIT;
@@ -152,12 +154,23 @@ build_stage_open(build_stage *st, const char *dest, bool fresh_ok, gz_diags *d)
     gz_buf_free(&dir);
     gz_buf_free(&parent);
     build_stage_discard(st); /* a leftover from a killed build of the same pid */
-    if (mkdir(st->dir, 0777) != 0) {
+    if (mkdir(st->dir, 0777) != 0 ||
+        (st->dir_fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         gz_diags_add(d, GZ_ERROR, st->dir, 0, 0, "cannot create staging directory: %s",
                      strerror(errno));
         return false;
     }
     return true;
+}
+
+void
+build_stage_close(build_stage *st)
+{
+    if (st->dir && st->dir_fd >= 0)
+        close(st->dir_fd);
+    free(st->dir);
+    free(st->dest);
+    memset(st, 0, sizeof *st);
 }
 
 static void
@@ -200,32 +213,34 @@ build_stage_path(const build_stage *st, size_t i, gz_buf *path)
     gz_buf_printf(path, "%s/%zu", st->dir, i);
 }
 
-/* Where output i (dest/rel) is staged: its final path under the staging
- * folder when fresh, else a file named by its index. */
+/* Where output i (dest/rel) is staged, relative to the staging folder:
+ * its final path when fresh, else a file named by its index. */
 static void
 stage_path(const build_stage *st, size_t i, const char *rel, gz_buf *path)
 {
     if (st->fresh)
-        gz_buf_printf(path, "%s/%s", st->dir, rel);
+        gz_buf_puts(path, rel);
     else
-        build_stage_path(st, i, path);
+        gz_buf_printf(path, "%zu", i);
 }
 
-/* open(O_CREAT) of a staged file; in a fresh stage its folders are made
- * on the first ENOENT (concurrent mkdirs of the same folder are fine). */
+/* open(O_CREAT) of a staged file (relative to the staging folder, so that
+ * the kernel walks only the output's own path); in a fresh stage its
+ * folders are made on the first ENOENT (concurrent mkdirs of the same
+ * folder are fine). */
 static int
 create(const build_stage *st, char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    int fd = openat(st->dir_fd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != ENOENT || !st->fresh)
         return fd;
     char *slash = strrchr(path, '/');
     if (!slash)
         return -1;
     *slash = 0;
-    bool ok = mkdirs_from_parent(path);
+    bool ok = mkdirs_at(st->dir_fd, path);
     *slash = '/';
-    return ok ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
+    return ok ? openat(st->dir_fd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;
 }
 
 static bool

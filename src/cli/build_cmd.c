@@ -55,7 +55,7 @@ is(const char *a, const char *s, const char *l)
 int
 cli_build(int argc, char **argv)
 {
-    build_options o = { .site = { .future = -1, .drafts = -1, .unpublished = -1, .limit_posts = -1 },
+    build_options o = { .site = { SITE_OPTIONS_FROM_CONFIG },
                         .progress = true };
     char *configs_copy = NULL;
     const char *cfgs[32];

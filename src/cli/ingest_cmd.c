@@ -55,7 +55,7 @@ static int
 build_site(void)
 {
     build_options o = {
-        .site = { .source = ".", .future = -1, .drafts = -1, .unpublished = -1, .limit_posts = -1 },
+        .site = { SITE_OPTIONS_FROM_CONFIG, .source = "." },
     };
     return build_run(&o, stderr, NULL);
 }

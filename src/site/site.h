@@ -37,6 +37,10 @@ typedef struct site_options {
     const char *snapshot_read, *snapshot_write;
 } site_options;
 
+/* The initializers of options that leave future, drafts, unpublished and
+ * limit_posts to the config: site_options o = { SITE_OPTIONS_FROM_CONFIG, ... }. */
+#define SITE_OPTIONS_FROM_CONFIG .future = -1, .drafts = -1, .unpublished = -1, .limit_posts = -1
+
 /* Reads config and the source tree. Returns NULL when nothing sensible
  * can be built (unreadable config); per-document errors are added to
  * diags and the site is still returned so that every error is reported. */

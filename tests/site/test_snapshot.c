@@ -78,9 +78,8 @@ load(const char *src, const char *snap_in, const char *snap_out, gz_diags *d)
 {
     gz_buf dest = GZ_BUF_INIT;
     gz_buf_printf(&dest, "%s/_site", src);
-    site_options o = { .source = src, .dest = dest.data, .future = -1, .drafts = -1,
-                       .unpublished = -1, .limit_posts = -1, .snapshot_read = snap_in,
-                       .snapshot_write = snap_out };
+    site_options o = { SITE_OPTIONS_FROM_CONFIG, .source = src, .dest = dest.data,
+                       .snapshot_read = snap_in, .snapshot_write = snap_out };
     site *s = site_load(&o, d);
     gz_buf_free(&dest);
     return s;

@@ -112,8 +112,7 @@ check_config(char **f)
     }
     site s = { 0 };
     s.arena = gz_arena_new();
-    site_options o = { .source = dir, .future = -1, .drafts = -1, .unpublished = -1,
-                       .limit_posts = -1 };
+    site_options o = { SITE_OPTIONS_FROM_CONFIG, .source = dir };
     gz_diags d = { 0 };
     CHECK(site_config_load(&s, &o, &d));
     if (s.config) {
