@@ -533,11 +533,12 @@ put_authority(gz_buf *out, gz_str auth, gz_str scheme)
 static bool
 plain_path(gz_str s)
 {
-    if (!s.len || s.p[0] != '/' || (s.len > 1 && s.p[1] == '/') || memmem(s.p, s.len, "/.", 2))
+    if (!s.len || s.p[0] != '/' || (s.len > 1 && s.p[1] == '/'))
         return false;
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.p[i];
-        if (c != '/' && (c >= 0x80 || c == '%' || c == ':' || !allowed(CLASS_PCHAR, c)))
+        if (c == '/' ? i + 1 < s.len && s.p[i + 1] == '.'
+                     : c >= 0x80 || c == '%' || c == ':' || !allowed(CLASS_PCHAR, c))
             return false;
     }
     return true;

@@ -15,10 +15,20 @@ S(const char *s)
     return gz_str_c(s);
 }
 
+/* Whether s has "{%" or "{{": one memchr pass (bodies are long, and two
+ * memmem passes for two-byte needles were a visible part of a build). */
 static bool
 has_liquid(gz_str s)
 {
-    return gz_str_find(s, S("{%"), 0) >= 0 || gz_str_find(s, S("{{"), 0) >= 0;
+    const char *p = s.p, *end = s.p + s.len;
+    while (p && p + 1 < end) {
+        p = memchr(p, '{', (size_t)(end - p - 1));
+        if (p && (p[1] == '%' || p[1] == '{'))
+            return true;
+        if (p)
+            p++;
+    }
+    return false;
 }
 
 static const site_layout *
