@@ -6,48 +6,14 @@
 # post (at render and at parse time, and from Jekyll's include and link
 # tags), an unreadable file, invalid UTF-8.
 set -uo pipefail
-gazette=${1:?usage: errors.sh GAZETTE}
-work=$(mktemp -d "${TMPDIR:-/tmp}/gazette-errors.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
+source "$(dirname "$0")/../lib/located_errors.sh"
+errors_begin errors "${1:?usage: errors.sh GAZETTE}"
 
-site=$work/site
-dest=$work/dest
-mkdir -p "$site/_posts" "$site/_layouts"
 printf -- '---\nlayout: post\n---\n<main>{{ content }}</main>\n' >"$site/_layouts/post.html"
 printf -- '---\nlayout: post\ntitle: Good\n---\nA good post.\n' >"$site/_posts/2024-01-01-good.md"
 printf -- '---\nlayout: post\ntitle: Other\n---\nAnother good post.\n' >"$site/_posts/2024-01-03-other.md"
 
-snapshot() { (cd "$dest" && find . -printf '%p %s %T@\n' | sort && find . -type f -exec md5sum {} + | sort); }
-
-if ! "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1; then
-    echo "FAIL setup: the good site does not build"
-    cat "$work/log"
-    exit 1
-fi
-before=$(snapshot)
-
-# check NAME PATTERN: build, expect exit 1, a diagnostic matching PATTERN
-# (an extended regex), and the destination unchanged.
-check() {
-    local name=$1 pattern=$2
-    "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1
-    local rc=$?
-    local why=""
-    ((rc == 1)) || why="exit status $rc, expected 1"
-    [[ -z "$why" ]] && ! grep -Eq -- "$pattern" "$work/log" && why="no diagnostic matching /$pattern/"
-    [[ -z "$why" && "$(snapshot)" != "$before" ]] && why="the previous destination changed"
-    [[ -z "$why" ]] && ls -a "$work" | grep -q gazette-staging && why="a staging folder was left behind"
-    if [[ -z "$why" ]]; then
-        echo "pass $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL $name: $why"
-        sed 's/^/    /' "$work/log"
-        fail=$((fail + 1))
-    fi
-}
+errors_build_good
 
 bad=$site/_posts/2024-01-02-bad.md
 
@@ -111,5 +77,4 @@ else
     echo "FAIL rebuild"
     fail=$((fail + 1))
 fi
-echo "build-errors: $pass passed, $fail failed"
-((fail == 0))
+errors_end build-errors

@@ -3,15 +3,10 @@
 # located error (file:line), exit 1 and leave the previous destination as
 # it was; a setting shared by many listings is reported once.
 set -uo pipefail
-gazette=${1:?usage: paginate_v2_errors.sh GAZETTE}
-work=$(mktemp -d "${TMPDIR:-/tmp}/gazette-pv2.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
+source "$(dirname "$0")/../lib/located_errors.sh"
+errors_begin pv2 "${1:?usage: paginate_v2_errors.sh GAZETTE}"
+errors_one=1
 
-site=$work/site
-dest=$work/dest
-mkdir -p "$site/_posts" "$site/_layouts"
 config() {
     cat >"$site/_config.yml" <<EOF
 title: Errors
@@ -40,37 +35,11 @@ for i in 1 2 3 4 5; do
         >"$site/_posts/2024-01-0$i-p$i.md"
 done
 
-snapshot() { (cd "$dest" && find . -printf '%p %s %T@\n' | sort && find . -type f -exec md5sum {} + | sort); }
-if ! "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1; then
-    echo "FAIL setup: the good site does not build"
-    cat "$work/log"
-    exit 1
-fi
+errors_build_good
 if [[ ! -f "$dest/category/all/page2/index.html" || ! -f "$dest/page3/index.html" ]]; then
     echo "FAIL setup: the good site has no paginated category or index"
     exit 1
 fi
-before=$(snapshot)
-
-# check NAME PATTERN: exit 1, exactly one error line, matching PATTERN,
-# and the destination unchanged.
-check() {
-    local name=$1 pattern=$2
-    "$gazette" build -q -s "$site" -d "$dest" >"$work/log" 2>&1
-    local rc=$? why=""
-    ((rc == 1)) || why="exit status $rc, expected 1"
-    [[ -z "$why" ]] && ! grep -Eq -- "$pattern" "$work/log" && why="no diagnostic matching /$pattern/"
-    [[ -z "$why" && $(grep -c '^error: ' "$work/log") != 1 ]] && why="not exactly one error"
-    [[ -z "$why" && "$(snapshot)" != "$before" ]] && why="the previous destination changed"
-    if [[ -z "$why" ]]; then
-        echo "pass $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL $name: $why"
-        sed 's/^/    /' "$work/log"
-        fail=$((fail + 1))
-    fi
-}
 
 # Every category listing and the index share the setting: one error.
 config 0
@@ -115,5 +84,4 @@ check sort-mixed-types "^error: _config\.yml:6: pagination: cannot sort by 'rank
 rm -f "$site/_posts/2024-01-06-r1.md" "$site/_posts/2024-01-07-r2.md"
 config
 
-echo "paginate-v2 errors: $pass passed, $fail failed"
-((fail == 0))
+errors_end "paginate-v2 errors"
