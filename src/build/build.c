@@ -240,14 +240,6 @@ cache_serves(const build_cache *old, site *s, uint64_t global, bool distinct)
            stat(site_dest(s), &st) == 0;
 }
 
-static int64_t
-realtime_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int
 thread_count(const build_options *o)
 {
@@ -309,9 +301,6 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         return status;
     }
 
-    /* Before the load: a file read at any point of it and changed again
-     * within the same clock tick has an mtime after this, minus a tick. */
-    int64_t load_ns = realtime_ns();
     /* The posts' snapshot is read unless --full, and always written. */
     site_options so = o->site;
     cache_path(o, "posts.snapshot", &spath);
@@ -412,8 +401,7 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         st.removed = build_clean(site_dest(s), rels, n, keep, nkeep, on_removed, &rm);
     free(rels);
     gz_buf why = GZ_BUF_INIT;
-    if (!dep_table_write(&deps, global, site_options_fingerprint(&o->site), load_ns, cpath.data,
-                         &why))
+    if (!dep_table_write(&deps, global, site_options_fingerprint(&o->site), cpath.data, &why))
         gz_diags_add(&d, GZ_WARNING, cpath.data, 0, 0, "no build cache written: %s", why.data);
     gz_buf_free(&why);
     if (manifest && fclose(manifest) != 0)

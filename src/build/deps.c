@@ -400,14 +400,12 @@ u32_or_none(size_t v)
     return v == SIZE_MAX ? CACHE_NONE : (uint32_t)v;
 }
 
-/* Coarser than any file system clock tick we know of. */
-#define RACY_NS 50000000
 
 bool
-dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t load_ns,
-                const char *path, gz_buf *why)
+dep_table_write(dep_table *t, uint64_t global, uint64_t options, const char *path, gz_buf *why)
 {
     site *s = t->site;
+    int64_t racy = site_load_started(s) - SITE_RACY_NS;
     size_t ns = site_source_count(s);
     if (ns >= CACHE_MAX_SOURCES) {
         gz_buf_puts(why, "too many sources for the cache");
@@ -425,7 +423,7 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t load_ns
             path += srclen + 1;
         c.watched[i] = (cache_watched){ path, w.dir, w.size, w.mtime_ns, w.ctime_ns, w.ino,
                                         w.names };
-        if (w.mtime_ns >= load_ns - RACY_NS || w.ctime_ns >= load_ns - RACY_NS)
+        if (w.mtime_ns >= racy || w.ctime_ns >= racy)
             c.fast = 0;
     }
     /* include_relative reads files nobody watched */

@@ -66,10 +66,10 @@ void dep_plan_make(dep_table *t, const build_cache *old, dep_plan *p);
 void dep_plan_free(dep_plan *p);
 
 /* Writes the cache of this build (every output known) to path: `global`
- * and `options` are the site's fingerprints, `load_ns` when its load
- * began (CLOCK_REALTIME): a file that changed after that, or a clock
- * tick before, may have changed again after it was read, unseen. */
-bool dep_table_write(dep_table *t, uint64_t global, uint64_t options, int64_t load_ns,
-                     const char *path, gz_buf *why);
+ * and `options` are the site's fingerprints. A file that changed within
+ * SITE_RACY_NS of the load's start may have changed again after it was
+ * read, unseen: such a cache does not serve the nothing-changed check. */
+bool dep_table_write(dep_table *t, uint64_t global, uint64_t options, const char *path,
+                     gz_buf *why);
 
 #endif

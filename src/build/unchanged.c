@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build/internal.h"
+#include "core/time.h"
 
 typedef struct check {
     const build_cache *cache;
@@ -33,8 +34,8 @@ same(const check *k, const cache_watched *w, gz_buf *abs)
     if (fstatat(w->path[0] == '/' ? AT_FDCWD : k->source_fd, w->path, &st, 0) != 0 ||
         (bool)S_ISDIR(st.st_mode) != (w->dir != 0) || (uint64_t)st.st_ino != w->ino)
         return false;
-    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    int64_t ctime = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+    int64_t mtime = gz_timespec_ns(st.st_mtim);
+    int64_t ctime = gz_timespec_ns(st.st_ctim);
     bool times = mtime == w->mtime_ns && ctime == w->ctime_ns;
     if (!w->dir)
         return (int64_t)st.st_size == w->size && times;

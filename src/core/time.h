@@ -7,6 +7,7 @@
 #define GZ_TIME_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/value.h"
@@ -76,5 +77,21 @@ bool gz_time_parse_at(gz_str s, const gz_tz *local, int64_t now, gz_time *out);
 
 /* The current time in zone `local` (NULL: UTC). */
 gz_time gz_time_now(const gz_tz *local);
+
+/* A timespec (a file's mtime or ctime, a clock reading) in nanoseconds
+ * since the epoch, the unit file statuses are compared in. */
+static inline int64_t
+gz_timespec_ns(struct timespec t)
+{
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static inline int64_t
+gz_realtime_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return gz_timespec_ns(t);
+}
 
 #endif

@@ -20,8 +20,8 @@ void
 site_doc_fingerprint(site_doc *doc, gz_str bytes, const struct stat *st)
 {
     doc->size = (int64_t)st->st_size;
-    doc->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-    doc->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+    doc->mtime_ns = gz_timespec_ns(st->st_mtim);
+    doc->ctime_ns = gz_timespec_ns(st->st_ctim);
     doc->ino = (uint64_t)st->st_ino;
     if (bytes.p) {
         doc->hash = XXH3_64bits(bytes.p, bytes.len);
@@ -181,8 +181,8 @@ site_watch(site *s, const char *path, const struct stat *st, char *const *names,
         .path = gz_arena_strndup(site_arena(s), path, strlen(path)),
         .dir = dir,
         .size = dir ? 0 : (int64_t)st->st_size,
-        .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
-        .ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec,
+        .mtime_ns = gz_timespec_ns(st->st_mtim),
+        .ctime_ns = gz_timespec_ns(st->st_ctim),
         .ino = (uint64_t)st->st_ino,
         .names = dir ? names_hash(path, names, n, s->dest) : 0,
     });
@@ -454,4 +454,10 @@ site_global_fingerprint(site *s)
     uint64_t fp = XXH3_64bits_digest(h);
     XXH3_freeState(h);
     return fp;
+}
+
+int64_t
+site_load_started(const site *s)
+{
+    return s->load_start_ns;
 }

@@ -317,9 +317,7 @@ site *
 site_load(const site_options *o, gz_diags *d)
 {
     site *s = gz_xcalloc(1, sizeof *s);
-    struct timespec start;
-    clock_gettime(CLOCK_REALTIME, &start);
-    s->load_start_ns = (int64_t)start.tv_sec * 1000000000 + start.tv_nsec;
+    s->load_start_ns = gz_realtime_ns();
     s->arena = gz_arena_new();
     s->valid_until = INT64_MAX;
     pthread_mutex_init(&s->arena_lock, NULL);

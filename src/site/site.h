@@ -144,6 +144,13 @@ typedef struct site_watched {
 
 size_t site_watched_count(const site *s);
 site_watched site_watched_at(const site *s, size_t i);
+/* When the load began (CLOCK_REALTIME, ns). A file whose mtime or ctime
+ * is later than that minus SITE_RACY_NS may have changed again, within
+ * the file system's clock tick, after the load read it: its status does
+ * not prove it unchanged. */
+int64_t site_load_started(const site *s);
+/* Coarser than any file system clock tick we know of. */
+#define SITE_RACY_NS 50000000
 /* When a post left out for being in the future would come in (seconds
  * since the epoch; INT64_MAX: never). */
 int64_t site_valid_until(const site *s);

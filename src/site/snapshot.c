@@ -31,8 +31,6 @@
 
 #define MAGIC "GZSNAPS\n"
 #define VERSION 2u
-/* Coarser than any file system clock tick we know of. */
-#define RACY_NS 50000000
 
 struct site_snapshot {
     char *path;
@@ -187,7 +185,7 @@ site_snapshot_save(site *s, const char *path, gz_diags *d)
     if (s->snapshot && !strcmp(s->snapshot->path, path) && restored == c->ndocs &&
         restored == s->snapshot->n)
         return;
-    int64_t cutoff = s->load_start_ns - RACY_NS;
+    int64_t cutoff = s->load_start_ns - SITE_RACY_NS;
     gz_sealed_writer w;
     gz_sealed_create(&w, path, MAGIC, VERSION);
     gz_sealed_put64(&w, s->model_fp);
@@ -364,12 +362,6 @@ get_value(gz_sealed_reader *r, gz_arena *a, gz_value *out, int depth)
     }
 }
 
-static int64_t
-ns(struct timespec t)
-{
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
 site_doc *
 site_snapshot_restore(site *s, const char *relpath, const char *dir, const struct stat *st)
 {
@@ -395,7 +387,8 @@ site_snapshot_restore(site *s, const char *relpath, const char *dir, const struc
     int64_t mtime = (int64_t)gz_sealed_u64(&r);
     int64_t ctime = (int64_t)gz_sealed_u64(&r);
     uint64_t ino = gz_sealed_u64(&r);
-    if (size != (int64_t)st->st_size || mtime != ns(st->st_mtim) || ctime != ns(st->st_ctim) ||
+    if (size != (int64_t)st->st_size || mtime != gz_timespec_ns(st->st_mtim) ||
+        ctime != gz_timespec_ns(st->st_ctim) ||
         ino != (uint64_t)st->st_ino)
         return NULL;
     gz_arena *a = site_arena(s);
