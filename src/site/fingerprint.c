@@ -431,13 +431,12 @@ site_global_fingerprint(site *s)
     XXH3_state_t *h = XXH3_createState();
     XXH3_64bits_reset(h);
     gz_buf b = GZ_BUF_INIT;
-    gz_buf_printf(&b, "%s\n%s\n%s\nfuture=%d drafts=%d unpublished=%d limit=%ld\nenv=%s\n",
-                  FINGERPRINT_VERSION, s->source, s->dest, s->future, s->show_drafts,
-                  s->unpublished, s->limit_posts, getenv("JEKYLL_ENV") ? getenv("JEKYLL_ENV") : "");
-    gz_value_inspect(&b, gz_hash_value(s->config), NULL);
-    gz_buf_putc(&b, '\n');
+    /* The model's fingerprint covers source, dest, options, config and
+     * time zone (site_model_fingerprint); the rest is what renders see. */
+    gz_buf_printf(&b, "%s\nmodel %016llx\nenv=%s\n", FINGERPRINT_VERSION,
+                  (unsigned long long)s->model_fp,
+                  getenv("JEKYLL_ENV") ? getenv("JEKYLL_ENV") : "");
     gz_value_inspect(&b, s->data, NULL);
-    gz_buf_printf(&b, "\nmodel %016llx", (unsigned long long)s->model_fp); /* the time zone */
     XXH3_64bits_update(h, b.data, b.len);
     gz_buf_free(&b);
     gz_buf p = GZ_BUF_INIT;
