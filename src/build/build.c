@@ -58,11 +58,15 @@ draw_progress(worker *w, double t0, double *last, bool done)
     fflush(w->progress);
 }
 
-/* Whether the destination still holds a file of `size` bytes at rel: an
- * output deleted (or cut) by hand since the last build is written again. */
+/* Whether the destination still holds output i, a file of `size` bytes at
+ * rel: an output deleted (or cut) by hand since the last build is written
+ * again. The plan knows it from the folder's status when that is as the
+ * last build left it. */
 static bool
-dest_holds(const job *j, const char *rel, int64_t size, gz_buf *path)
+dest_holds(const job *j, size_t i, const char *rel, int64_t size, gz_buf *path)
 {
+    if (j->plan->in_place[i])
+        return true;
     gz_buf_clear(path);
     gz_buf_printf(path, "%s/%s", j->stage->dest, rel);
     struct stat st;
@@ -84,7 +88,7 @@ work(void *arg)
             break;
         site_output o = site_output_at(j->site, i);
         if (j->plan && !j->plan->dirty[i] &&
-            dest_holds(j, o.dest_rel, j->deps->outputs[i].size, &path)) {
+            dest_holds(j, i, o.dest_rel, j->deps->outputs[i].size, &path)) {
             /* nothing it read has changed: its record was carried over */
             j->fates[i] = FATE_UNCHANGED;
             atomic_fetch_add(&j->done, 1);
@@ -103,7 +107,7 @@ work(void *arg)
                 uint64_t hash = XXH3_64bits(out.data, out.len);
                 dep_recorder_finish(&w->recorder, i, hash, (int64_t)out.len);
                 if (j->plan && j->plan->had_hash[i] && j->plan->old_hash[i] == hash &&
-                    dest_holds(j, o.dest_rel, (int64_t)out.len, &path))
+                    dest_holds(j, i, o.dest_rel, (int64_t)out.len, &path))
                     j->fates[i] = FATE_UNCHANGED; /* the same bytes as last time */
                 else
                     j->fates[i] = build_stage_bytes(j->stage, i, o.dest_rel, gz_buf_str(&out),
@@ -287,15 +291,19 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     dep_plan plan = { 0 };
     build_cache old = { 0 };
     bool have_old, incremental = false;
+    bool *intact = NULL; /* per folder of the old cache */
     gz_buf cpath = GZ_BUF_INIT, spath = GZ_BUF_INIT;
     site *s = NULL;
 
     cache_path(o, "build.cache", &cpath);
     have_old = read_cache(o, cpath.data, &old, &d);
-    if (have_old && build_nothing_changed(&old, &o->site, nw)) {
+    if (have_old)
+        intact = build_folders_intact(&old, nw);
+    if (have_old && build_nothing_changed(&old, intact, &o->site, nw)) {
         print_diags(log, &d);
         status = report_unchanged(o, log, &old, t0, stats);
         build_cache_free(&old);
+        free(intact);
         gz_buf_free(&cpath);
         gz_diags_free(&d);
         return status;
@@ -317,7 +325,7 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     dep_table_init(&deps, s);
     incremental = have_old && cache_serves(&old, s, global, distinct);
     if (incremental)
-        dep_plan_make(&deps, &old, &plan);
+        dep_plan_make(&deps, &old, intact, &plan);
     if (!build_stage_open(&stage, site_dest(s), distinct, &d))
         goto fail;
 
@@ -434,6 +442,7 @@ done:
     gz_diags_free(&d);
     dep_plan_free(&plan);
     build_cache_free(&old);
+    free(intact);
     if (deps.site)
         dep_table_free(&deps);
     gz_buf_free(&cpath);

@@ -8,8 +8,9 @@
  *          u32 n  { str key  u64 hash  i64 size  i64 mtime  u32 prev next output }
  *          u32 n  { str name  u64 fingerprint }
  *          u32 n  { u32 count  u32 atoms[count] }                      shared sets
- *          u32 n  { str dest_rel  u32 source  u64 hash  i64 size  u32 set  u32 count
- *                   u32 atoms[count] }
+ *          u32 n  { str rel  u64 ino  i64 mtime  i64 ctime }            output folders
+ *          u32 n  { str dest_rel  u32 source  u64 hash  i64 size  u32 set  u32 folder
+ *                   u32 count  u32 atoms[count] }
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #include "core/sealed.h"
 
 #define MAGIC "GZCACHE\n"
-#define VERSION 5u
+#define VERSION 6u
 
 /* n u32 atoms, used in place: the writer aligns them to 4 bytes from the
  * start of the file, which is mapped at a page boundary. */
@@ -105,7 +106,16 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         c->sets[i].n = gz_sealed_u32(&r);
         c->sets[i].atoms = atoms(&r, c->sets[i].n);
     }
-    c->noutputs = gz_sealed_count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4);
+    c->nfolders = gz_sealed_count(&r, 4 + 1 + 8 * 3);
+    c->folders = gz_xcalloc(c->nfolders + 1, sizeof *c->folders);
+    for (uint32_t i = 0; i < c->nfolders && r.ok; i++) {
+        cache_folder *f = &c->folders[i];
+        f->rel = gz_sealed_str(&r, NULL);
+        f->ino = gz_sealed_u64(&r);
+        f->mtime_ns = (int64_t)gz_sealed_u64(&r);
+        f->ctime_ns = (int64_t)gz_sealed_u64(&r);
+    }
+    c->noutputs = gz_sealed_count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4 + 4);
     c->outputs = gz_xcalloc(c->noutputs + 1, sizeof *c->outputs);
     for (uint32_t i = 0; i < c->noutputs && r.ok; i++) {
         cache_output *o = &c->outputs[i];
@@ -114,6 +124,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         o->hash = gz_sealed_u64(&r);
         o->size = (int64_t)gz_sealed_u64(&r);
         o->set = gz_sealed_u32(&r);
+        o->folder = gz_sealed_u32(&r);
         o->n = gz_sealed_u32(&r);
         o->atoms = atoms(&r, o->n);
     }
@@ -135,7 +146,8 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         if (!atoms_valid(c, c->outputs[i].n, c->outputs[i].atoms))
             return fail(c, why, "malformed (atom)");
     for (uint32_t i = 0; i < c->noutputs; i++)
-        if (c->outputs[i].source >= c->nsources || c->outputs[i].set >= c->nsets)
+        if (c->outputs[i].source >= c->nsources || c->outputs[i].set >= c->nsets ||
+            (c->outputs[i].folder != CACHE_NONE && c->outputs[i].folder >= c->nfolders))
             return fail(c, why, "malformed (output)");
     return true;
 }
@@ -148,6 +160,8 @@ build_cache_free(build_cache *c)
     free(c->sources);
     free(c->named);
     free(c->sets);
+    free(c->folders);
+    free(c->folder_names);
     free(c->outputs);
     memset(c, 0, sizeof *c);
 }
@@ -210,6 +224,14 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
     gz_sealed_put32(&out, c->nsets);
     for (uint32_t i = 0; i < c->nsets; i++)
         putatoms(&out, c->sets[i].n, c->sets[i].atoms);
+    gz_sealed_put32(&out, c->nfolders);
+    for (uint32_t i = 0; i < c->nfolders; i++) {
+        const cache_folder *f = &c->folders[i];
+        putstr(&out, f->rel);
+        gz_sealed_put64(&out, f->ino);
+        gz_sealed_put64(&out, (uint64_t)f->mtime_ns);
+        gz_sealed_put64(&out, (uint64_t)f->ctime_ns);
+    }
     gz_sealed_put32(&out, c->noutputs);
     for (uint32_t i = 0; i < c->noutputs; i++) {
         const cache_output *o = &c->outputs[i];
@@ -218,6 +240,7 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
         gz_sealed_put64(&out, o->hash);
         gz_sealed_put64(&out, (uint64_t)o->size);
         gz_sealed_put32(&out, o->set);
+        gz_sealed_put32(&out, o->folder);
         putatoms(&out, o->n, o->atoms);
     }
     return gz_sealed_commit(&out, why);

@@ -39,6 +39,7 @@ typedef struct cache_output {
     uint32_t set;   /* shared atoms: an index into the sets */
     uint32_t n;     /* own atoms */
     const uint32_t *atoms;
+    uint32_t folder; /* its folder's recorded status, or CACHE_NONE */
 } cache_output;
 
 typedef struct cache_named {
@@ -59,6 +60,13 @@ typedef struct cache_watched {
     uint64_t ino, names;
 } cache_watched;
 
+/* A folder of the destination as the build left it (build/folders.c). */
+typedef struct cache_folder {
+    const char *rel; /* "" for the destination itself */
+    uint64_t ino;
+    int64_t mtime_ns, ctime_ns;
+} cache_folder;
+
 /* A cache read from disk, or one being assembled for writing. Read: every
  * pointer points into the mapped `file`. */
 typedef struct build_cache {
@@ -77,6 +85,9 @@ typedef struct build_cache {
     uint32_t nnamed;
     cache_set *sets;
     uint32_t nsets;
+    cache_folder *folders;
+    uint32_t nfolders;
+    char *folder_names; /* being written: the folders' names, owned */
     cache_output *outputs;
     uint32_t noutputs;
 } build_cache;

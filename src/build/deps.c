@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "build/deps.h"
+#include "build/internal.h"
 #include "core/arena.h"
 
 enum { CHG_SOURCE = 1, CHG_PREV = 2, CHG_NEXT = 4, CHG_CONTENT = 8 };
@@ -271,7 +272,7 @@ source_changes(planner *pl)
 }
 
 void
-dep_plan_make(dep_table *t, const build_cache *old, dep_plan *p)
+dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan *p)
 {
     site *s = t->site;
     size_t ns = site_source_count(s), no = t->noutputs;
@@ -279,6 +280,7 @@ dep_plan_make(dep_table *t, const build_cache *old, dep_plan *p)
     p->dirty = gz_xcalloc(no + 1, sizeof *p->dirty);
     p->had_hash = gz_xcalloc(no + 1, sizeof *p->had_hash);
     p->old_hash = gz_xcalloc(no + 1, sizeof *p->old_hash);
+    p->in_place = gz_xcalloc(no + 1, sizeof *p->in_place);
 
     planner pl = { .t = t, .old = old };
     pl.new_of_old = gz_xmalloc(((size_t)old->nsources + 1) * sizeof *pl.new_of_old);
@@ -326,6 +328,7 @@ dep_plan_make(dep_table *t, const build_cache *old, dep_plan *p)
         }
         p->had_hash[i] = true;
         p->old_hash[i] = oo->hash;
+        p->in_place[i] = oo->folder != CACHE_NONE && intact[oo->folder];
         was[i] = oo;
         uint8_t *se = &pl.set_eval[oo->set];
         if (*se == EVAL_UNKNOWN)
@@ -388,6 +391,7 @@ dep_plan_free(dep_plan *p)
     free(p->dirty);
     free(p->had_hash);
     free(p->old_hash);
+    free(p->in_place);
     free(p->removed);
     memset(p, 0, sizeof *p);
 }
@@ -457,16 +461,20 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, const char *pat
         ok = r->known;
         c.outputs[i] = (cache_output){ site_output_at(s, i).dest_rel,
                                        (uint32_t)site_output_source(s, i), r->hash, r->size,
-                                       r->set, r->n, r->atoms };
+                                       r->set, r->n, r->atoms, CACHE_NONE };
     }
-    if (ok)
+    if (ok) {
+        build_folders_record(&c);
         ok = build_cache_write(&c, path, why);
+    }
     else
         gz_buf_puts(why, "an output's dependencies are unknown");
     free(c.watched);
     free(c.sources);
     free(c.named);
     free(c.sets);
+    free(c.folders);
+    free(c.folder_names);
     free(c.outputs);
     return ok;
 }

@@ -55,14 +55,17 @@ typedef struct dep_plan {
     size_t ndirty;
     bool *had_hash;       /* per output: the cache knew its bytes at this path... */
     uint64_t *old_hash;   /* ...with this hash */
+    bool *in_place;       /* ...and that file is still there, by its folder's status */
     const char **removed; /* earlier outputs that are no longer written (into the cache) */
     size_t nremoved;
 } dep_plan;
 
 /* Marks dirty every output whose recorded reads the site now answers
  * differently (or that is new), and carries the records of the others
- * into t. `old` must match this site's global fingerprint and dest. */
-void dep_plan_make(dep_table *t, const build_cache *old, dep_plan *p);
+ * into t. `old` must match this site's global fingerprint and dest;
+ * `intact` tells which of its folders are as it left them
+ * (build_folders_intact). */
+void dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan *p);
 void dep_plan_free(dep_plan *p);
 
 /* Writes the cache of this build (every output known) to path: `global`

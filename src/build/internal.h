@@ -65,10 +65,23 @@ void build_remove_orphans(const char *dir, const char *prefix);
 /* The same for the temporaries of the sealed file at path (PATH.tmp-<pid>). */
 void build_remove_temporaries(const char *path);
 
-/* Whether every file and folder the cache's build looked at is as it was
- * (and the options and the clock still give the same site): then a build
- * has nothing to do. Stats on `threads` threads. */
-bool build_nothing_changed(const build_cache *c, const site_options *o, int threads);
+/* Calls each(ctx, i) for every i in [0, n) on up to `threads` threads;
+ * stops early when a call returns false, and then returns false. */
+bool build_for_all(size_t n, int threads, bool (*each)(void *ctx, size_t i), void *ctx);
+
+/* Records in c the status of the destination's folders that hold its
+ * outputs, and each output's folder (build/folders.c). */
+void build_folders_record(build_cache *c);
+/* Per folder of c (malloc'd, for free()): whether it is as c's build left
+ * it, so that the outputs it held are still there. */
+bool *build_folders_intact(const build_cache *c, int threads);
+
+/* Whether every file and folder the cache's build looked at is as it was,
+ * every output still in place (`intact`: build_folders_intact) and the
+ * options and the clock still give the same site: then a build has
+ * nothing to do. Stats on `threads` threads. */
+bool build_nothing_changed(const build_cache *c, const bool *intact, const site_options *o,
+                           int threads);
 
 /* Removes the files at rels (earlier outputs), and the folders that
  * leaves empty, unless kept. Calls `removed` for each file removed. */

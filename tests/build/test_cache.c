@@ -23,9 +23,10 @@ sample(void)
     static cache_named named[] = { { "posts", 77 }, { "categories:新闻", 88 } };
     static cache_set sets[] = { { 2, set0 }, { 0, NULL } };
     static cache_output outputs[] = {
-        { "index.html", 0, 0xdeadbeefcafef00d, 1234, 0, 0, NULL },
-        { "2024/01/01/a.html", 1, 42, 0, 1, 2, own1 },
+        { "index.html", 0, 0xdeadbeefcafef00d, 1234, 0, 0, NULL, 0 },
+        { "2024/01/01/a.html", 1, 42, 0, 1, 2, own1, CACHE_NONE },
     };
+    static cache_folder folders[] = { { "", 99, 1700000000000000001, 1700000000000000002 } };
     static cache_watched watched[] = {
         { "/site", 1, 0, 1, 11, 2, 3 },
         { "/site/_posts/2024-01-01-a.md", 0, 200, 5, 6, 9, 0 },
@@ -36,6 +37,7 @@ sample(void)
                       .sources = sources, .nsources = 3,
                       .named = named, .nnamed = 2,
                       .sets = sets, .nsets = 2,
+                      .folders = folders, .nfolders = 1,
                       .outputs = outputs, .noutputs = 2 };
     return c;
 }
@@ -71,11 +73,17 @@ check_same(const build_cache *a, const build_cache *b)
         CHECK(a->sets[i].n == 0 ||
               !memcmp(b->sets[i].atoms, a->sets[i].atoms, a->sets[i].n * sizeof(uint32_t)));
     }
+    CHECK(b->nfolders == a->nfolders);
+    for (uint32_t i = 0; i < a->nfolders && i < b->nfolders; i++) {
+        const cache_folder *x = &a->folders[i], *y = &b->folders[i];
+        CHECK_STR(y->rel, x->rel);
+        CHECK(y->ino == x->ino && y->mtime_ns == x->mtime_ns && y->ctime_ns == x->ctime_ns);
+    }
     for (uint32_t i = 0; i < a->noutputs && i < b->noutputs; i++) {
         const cache_output *x = &a->outputs[i], *y = &b->outputs[i];
         CHECK_STR(y->dest_rel, x->dest_rel);
         CHECK(y->source == x->source && y->hash == x->hash && y->size == x->size);
-        CHECK(y->set == x->set && y->n == x->n);
+        CHECK(y->set == x->set && y->n == x->n && y->folder == x->folder);
         CHECK(x->n == 0 || !memcmp(y->atoms, x->atoms, x->n * sizeof(uint32_t)));
         CHECK(((uintptr_t)y->atoms & 3) == 0);
     }
@@ -119,6 +127,15 @@ main(void)
     CHECK(why.len == 0);
     check_same(&in, &out);
     build_cache_free(&out);
+
+    /* An index out of its table, sealed by a correct checksum: refused. */
+    build_cache bad_index = in;
+    cache_output outputs[2] = { in.outputs[0], in.outputs[1] };
+    outputs[1].folder = in.nfolders;
+    bad_index.outputs = outputs;
+    CHECK(build_cache_write(&bad_index, path, &why));
+    CHECK(refused(path));
+    CHECK(build_cache_write(&in, path, &why));
 
     FILE *f = fopen(path, "rb");
     char whole[65536];
