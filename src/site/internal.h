@@ -39,8 +39,11 @@ typedef struct site_reader {
 typedef struct site_doc site_doc;
 
 /* Rendered text shared between renders (a post's content read by the
- * feed): computed by whoever asks first, published with one CAS. */
+ * feed): computed by whoever asks first, published with one CAS. The
+ * published texts are also chained from the site (site.texts), so that
+ * freeing them need not visit every document. */
 typedef struct site_text {
+    struct site_text *next;
     size_t len;
     char text[]; /* NUL-terminated */
 } site_text;
@@ -124,6 +127,7 @@ struct site {
     gz_arena *arena;      /* everything of the model; freed with the site */
     gz_arena *scratch;    /* reset for each file the load parses */
     pthread_mutex_t arena_lock; /* for the rare model allocations during render */
+    _Atomic(site_text *) texts; /* every published site_cache text */
     char *source;         /* absolute, no trailing slash */
     int source_fd;        /* an O_PATH descriptor of it while the snapshot is read, or -1 */
     char *dest;           /* absolute */

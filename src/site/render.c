@@ -138,14 +138,18 @@ on_stack(const site_render *r, const site_doc *doc)
 /* Publishes text to the cache unless someone else did first; either way
  * *out is the cached text, which lives as long as the site. */
 static void
-publish(site_cache *c, gz_str text, gz_str *out)
+publish(site *s, site_cache *c, gz_str text, gz_str *out)
 {
     site_text *mine = gz_xmalloc(sizeof *mine + text.len + 1);
     mine->len = text.len;
     memcpy(mine->text, text.p, text.len);
     mine->text[text.len] = 0;
     site_text *expected = NULL;
-    if (!atomic_compare_exchange_strong(&c->p, &expected, mine)) {
+    if (atomic_compare_exchange_strong(&c->p, &expected, mine)) {
+        mine->next = atomic_load(&s->texts);
+        while (!atomic_compare_exchange_weak(&s->texts, &mine->next, mine))
+            ;
+    } else {
         free(mine);
         mine = expected;
     }
@@ -249,7 +253,7 @@ nested(site_render *r, site_doc *doc, bool excerpt, gz_str *out)
         r->own_excerpt->text[t.len] = 0;
         *out = gz_str_n(r->own_excerpt->text, t.len);
     } else if (ok && !own) {
-        publish(c, gz_buf_str(&conv), out);
+        publish(r->site, c, gz_buf_str(&conv), out);
     }
     free(sub.own_excerpt);
     gz_buf_free(&raw);

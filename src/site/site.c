@@ -468,22 +468,16 @@ site_load(const site_options *o, gz_diags *d)
     return s;
 }
 
-static void
-free_cache(site_cache *c)
-{
-    free(atomic_load(&c->p));
-}
-
 void
 site_free(site *s)
 {
     if (!s)
         return;
+    for (site_text *t = atomic_load(&s->texts), *next; t; t = next) {
+        next = t->next;
+        free(t);
+    }
     for (size_t c = 0; c < s->ncolls; c++) {
-        for (size_t i = 0; i < s->colls[c]->ndocs; i++) {
-            free_cache(&s->colls[c]->docs[i]->content);
-            free_cache(&s->colls[c]->docs[i]->excerpt);
-        }
         free(s->colls[c]->docs);
         free(s->colls[c]->files);
     }
