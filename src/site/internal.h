@@ -123,6 +123,17 @@ typedef struct site_layout {
     int body_line;
 } site_layout;
 
+/* include/exclude patterns, joined to the source once (reader.c). */
+typedef struct site_glob {
+    const char *path; /* SOURCE/pattern */
+    size_t len;
+    bool literal;     /* no wildcard: matching is a prefix test */
+} site_glob;
+typedef struct site_globs {
+    site_glob *v;
+    size_t n;
+} site_globs;
+
 struct site {
     gz_arena *arena;      /* everything of the model; freed with the site */
     gz_arena *scratch;    /* reset for each file the load parses */
@@ -187,7 +198,7 @@ struct site {
     liq_custom_tag plugin_tags[1]; /* the plugins' tags: feed_meta */
     const char *keep[64];
     size_t nkeep;
-    gz_value include_list, exclude_list;
+    site_globs include_globs, exclude_globs;
 };
 
 /* ---- config.c ---- */

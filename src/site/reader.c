@@ -25,8 +25,9 @@ typedef struct names {
     size_t n, cap;
 } names;
 
+/* Adds s, which the list takes (to free). */
 static void
-names_push_typed(names *l, const char *s, unsigned char type)
+names_take(names *l, char *s, unsigned char type)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
@@ -34,13 +35,13 @@ names_push_typed(names *l, const char *s, unsigned char type)
         l->type = gz_xrealloc(l->type, l->cap * sizeof *l->type);
     }
     l->type[l->n] = type;
-    l->v[l->n++] = gz_xstrndup(s, strlen(s));
+    l->v[l->n++] = s;
 }
 
 static void
 names_push(names *l, const char *s)
 {
-    names_push_typed(l, s, DT_UNKNOWN);
+    names_take(l, gz_xstrndup(s, strlen(s)), DT_UNKNOWN);
 }
 
 static void
@@ -122,32 +123,52 @@ site_has_yaml_header(const char *abspath)
 
 /* ---- the entry filter ------------------------------------------------------- */
 
-/* glob_include?: fnmatch without FNM_PATHNAME, or a plain prefix, or a
- * directory named with a trailing slash. Paths are relative here. */
-static bool
-glob_include(site *s, gz_value list, const char *rel)
+/* Joins each string of `list` to the source, once for every entry tested. */
+static site_globs
+compile_globs(site *s, gz_value list)
 {
+    site_globs g = { 0 };
     if (list.type != GZ_ARRAY)
-        return false;
-    gz_buf e = GZ_BUF_INIT, p = GZ_BUF_INIT;
-    join(&e, s->source, rel);
-    int dir = -1; /* looked up only for a pattern ending in '/' */
-    bool hit = false;
-    for (size_t i = 0; i < list.u.a->len && !hit; i++) {
+        return g;
+    g.v = gz_arena_calloc(s->arena, list.u.a->len + 1, sizeof *g.v);
+    gz_buf p = GZ_BUF_INIT;
+    for (size_t i = 0; i < list.u.a->len; i++) {
         gz_value v = list.u.a->items[i];
         if (v.type != GZ_STRING)
             continue;
         join(&p, s->source, v.u.s);
-        hit = fnmatch(p.data, e.data, 0) == 0 || gz_str_starts_with(gz_buf_str(&e), gz_buf_str(&p));
-        if (!hit && p.len == e.len + 1 && p.data[e.len] == '/' &&
-            !memcmp(p.data, e.data, e.len)) {
+        g.v[g.n++] = (site_glob){ gz_arena_strndup(s->arena, p.data, p.len), p.len,
+                                  strpbrk(p.data, "*?[\\") == NULL };
+    }
+    gz_buf_free(&p);
+    return g;
+}
+
+/* glob_include?: fnmatch without FNM_PATHNAME, or a plain prefix, or a
+ * directory named with a trailing slash. Paths are relative here. A
+ * pattern without wildcards matches only what it is a prefix of, so
+ * fnmatch is skipped for it. */
+static bool
+glob_include(site *s, const site_globs *g, const char *rel)
+{
+    if (!g->n)
+        return false;
+    gz_buf e = GZ_BUF_INIT;
+    join(&e, s->source, rel);
+    int dir = -1; /* looked up only for a pattern ending in '/' */
+    bool hit = false;
+    for (size_t i = 0; i < g->n && !hit; i++) {
+        const site_glob *p = &g->v[i];
+        hit = (p->len <= e.len && !memcmp(e.data, p->path, p->len)) ||
+              (!p->literal && fnmatch(p->path, e.data, 0) == 0);
+        if (!hit && p->len == e.len + 1 && p->path[e.len] == '/' &&
+            !memcmp(p->path, e.data, e.len)) {
             if (dir < 0)
                 dir = is_dir(e.data);
             hit = dir;
         }
     }
     gz_buf_free(&e);
-    gz_buf_free(&p);
     return hit;
 }
 
@@ -185,10 +206,11 @@ keep_entry(site *s, const char *base, const char *entry)
         return false;
     const char *bn = strrchr(entry, '/');
     bn = bn ? bn + 1 : entry;
-    bool included = glob_include(s, s->include_list, entry) || glob_include(s, s->include_list, bn);
+    bool included = glob_include(s, &s->include_globs, entry) ||
+                    glob_include(s, &s->include_globs, bn);
     gz_buf rel = GZ_BUF_INIT;
     join(&rel, base, entry);
-    bool excluded = glob_include(s, s->exclude_list, rel.data);
+    bool excluded = glob_include(s, &s->exclude_globs, rel.data);
     gz_buf_free(&rel);
     if (excluded && !included)
         return false;
@@ -241,10 +263,8 @@ list_dir(site *s, const char *abs, names *out)
     closedir(d);
     if (n > 1)
         qsort(all, n, sizeof *all, cmp_typed);
-    for (size_t i = 0; i < n; i++) {
-        names_push_typed(out, all[i].name, all[i].type);
-        free(all[i].name);
-    }
+    for (size_t i = 0; i < n; i++)
+        names_take(out, all[i].name, all[i].type);
     free(all);
     site_watch(s, abs, &st, out->v, out->n);
 }
@@ -262,15 +282,18 @@ walk_all(site *s, const char *abs, const char *prefix, bool dotmatch, names *out
     for (size_t i = 0; i < here.n; i++) {
         if (!dotmatch && here.v[i][0] == '.')
             continue;
-        join(&r, prefix, here.v[i]);
         join(&p, abs, here.v[i]);
         bool dir = entry_is_dir(&here, i, p.data);
-        names_push_typed(out, r.data, dir ? DT_DIR : DT_REG); /* known now, either way */
-        if (dir) {
-            char *rc = gz_xstrndup(r.data, r.len);
-            walk_all(s, p.data, rc, dotmatch, out, depth + 1);
-            free(rc);
-        }
+        /* the type is known now, either way; a name at the top is its own relative name */
+        char *rel = here.v[i];
+        if (*prefix) {
+            join(&r, prefix, here.v[i]);
+            rel = gz_xstrndup(r.data, r.len);
+        } else
+            here.v[i] = NULL;
+        names_take(out, rel, dir ? DT_DIR : DT_REG);
+        if (dir)
+            walk_all(s, p.data, rel, dotmatch, out, depth + 1);
     }
     gz_buf_free(&p);
     gz_buf_free(&r);
@@ -463,7 +486,7 @@ read_post_files(site *s, const char *dir, bool drafts, char **rels, size_t n, gz
 static void
 read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_diags *d)
 {
-    gz_buf base = GZ_BUF_INIT, relbase = GZ_BUF_INIT, p = GZ_BUF_INIT, rel = GZ_BUF_INIT;
+    gz_buf base = GZ_BUF_INIT, relbase = GZ_BUF_INIT, rel = GZ_BUF_INIT;
     join(&relbase, dir, magic);
     join(&base, s->source, relbase.data);
     if (!is_dir(base.data))
@@ -474,8 +497,7 @@ read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_di
         const char *e = all.v[i];
         if (!keep_entry(s, relbase.data, e))
             continue;
-        join(&p, base.data, e);
-        if (entry_is_dir(&all, i, p.data))
+        if (all.type[i] == DT_DIR) /* walk_all knows each entry's type */
             continue;
         if (drafts) {
             const char *dot = strrchr(e, '.');
@@ -493,7 +515,6 @@ read_publishable(site *s, const char *dir, const char *magic, bool drafts, gz_di
 done:
     gz_buf_free(&base);
     gz_buf_free(&relbase);
-    gz_buf_free(&p);
     gz_buf_free(&rel);
 }
 
@@ -871,8 +892,8 @@ sort_docs(site_doc **v, size_t n, int (*cmp)(const void *, const void *))
 bool
 site_read(site *s, gz_diags *d)
 {
-    s->include_list = site_cfg(s, "include");
-    s->exclude_list = exclude_minus_include(s);
+    s->include_globs = compile_globs(s, site_cfg(s, "include"));
+    s->exclude_globs = compile_globs(s, exclude_minus_include(s));
     read_layouts(s, d);
     read_directories(s, "", d, 0);
     /* read_included_excludes: included files at the top that the walk skipped */
