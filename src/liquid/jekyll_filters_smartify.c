@@ -146,16 +146,12 @@ put_text(smarty *sp, size_t from, size_t to)
 /* An entity as kramdown writes it with entity_output :as_char: the
  * character, except <, > and & which keep their original spelling. */
 static void
-put_entity(smarty *sp, int32_t cp, gz_str original, const char *name)
+put_entity(smarty *sp, int32_t cp, gz_str original)
 {
-    if (cp == '<' || cp == '>' || cp == '&') {
-        if (original.len)
-            gz_buf_put_str(sp->out, original);
-        else
-            gz_buf_printf(sp->out, "&%s;", name);
-        return;
-    }
-    gz_utf8_encode(sp->out, cp);
+    if (cp == '<' || cp == '>' || cp == '&')
+        gz_buf_put_str(sp->out, original);
+    else
+        gz_utf8_encode(sp->out, cp);
 }
 
 static void
@@ -272,7 +268,7 @@ html_entity(smarty *sp)
         if (cp < 0)
             gz_buf_put_str(sp->out, original);
         else
-            put_entity(sp, cp, original, NULL);
+            put_entity(sp, cp, original);
         sp->pos = i;
         return true;
     }
@@ -287,9 +283,7 @@ html_entity(smarty *sp)
         gz_buf_puts(sp->out, "&amp;");
         put_text(sp, i, j + 1);
     } else {
-        char nm[16];
-        snprintf(nm, sizeof nm, "%.*s", (int)name.len, name.p);
-        put_entity(sp, cp, gz_str_n(s.p + p, j + 1 - p), nm);
+        put_entity(sp, cp, gz_str_n(s.p + p, j + 1 - p));
     }
     sp->pos = j + 1;
     return true;
