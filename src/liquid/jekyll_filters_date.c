@@ -24,7 +24,8 @@ local_time(liq_ctx *ctx, gz_value input, gz_time *t)
 static bool
 format_date(liq_ctx *ctx, gz_value input, const char *format, gz_value *out)
 {
-    if (liq_f_to_s(ctx, input).len == 0) {
+    /* a time (the common input: post.date) is never empty: not printed to know */
+    if (input.type != GZ_TIME && liq_f_to_s(ctx, input).len == 0) {
         *out = input;
         return true;
     }
