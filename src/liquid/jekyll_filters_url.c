@@ -254,8 +254,16 @@ typedef struct uri {
 static size_t
 span_not(gz_str s, size_t i, const char *stop)
 {
-    while (i < s.len && !strchr(stop, s.p[i]))
-        i++;
+    /* strchr(stop, c) for each byte, without a call per byte: the sets
+     * are a few characters, and a NUL byte stops too (as with strchr) */
+    for (; i < s.len; i++) {
+        char c = s.p[i];
+        if (!c)
+            return i;
+        for (const char *p = stop; *p; p++)
+            if (c == *p)
+                return i;
+    }
     return i;
 }
 
@@ -528,6 +536,23 @@ put_authority(gz_buf *out, gz_str auth, gz_str scheme)
     return true;
 }
 
+/* A byte of a path segment that Addressable leaves as it is:
+ * allowed(CLASS_PCHAR) but ':', which normalization may change, spelled
+ * out because plain_path runs for every URL a page links to. */
+static bool
+plain_byte(unsigned char c)
+{
+    if (is_alnum(c))
+        return true;
+    switch (c) {
+    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'':
+    case '(': case ')': case '*': case '+': case ',': case ';': case '=': case '@':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* An absolute path of characters Addressable leaves as they are, with no
  * dot segment and no "//": its own normal form. Most pages' URLs are. */
 static bool
@@ -537,8 +562,7 @@ plain_path(gz_str s)
         return false;
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.p[i];
-        if (c == '/' ? i + 1 < s.len && s.p[i + 1] == '.'
-                     : c >= 0x80 || c == '%' || c == ':' || !allowed(CLASS_PCHAR, c))
+        if (c == '/' ? i + 1 < s.len && s.p[i + 1] == '.' : !plain_byte(c))
             return false;
     }
     return true;
@@ -646,10 +670,11 @@ done:
 static bool
 uri_absolute(gz_str s, bool *valid)
 {
-    uri u;
-    uri_split(s, &u);
-    *valid = !u.has_scheme || valid_scheme(u.scheme);
-    return u.has_scheme;
+    /* uri_split's scheme, without splitting the rest */
+    size_t i = span_not(s, 0, ":/?#");
+    bool has_scheme = i > 0 && i < s.len && s.p[i] == ':';
+    *valid = !has_scheme || valid_scheme(gz_str_n(s.p, i));
+    return has_scheme;
 }
 
 /* ---- the filters ----------------------------------------------------------- */
