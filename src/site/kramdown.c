@@ -55,8 +55,10 @@ static const char *const known_elements[] = {
 static bool
 in_list(const char *const *list, gz_str name)
 {
-    for (; *list; list++)
-        if (gz_str_eq_c(name, *list))
+    if (!name.len)
+        return false; /* no list holds "" */
+    for (; *list; list++) /* the first byte rules out most names before a strlen */
+        if ((*list)[0] == name.p[0] && gz_str_eq_c(name, *list))
             return true;
     return false;
 }
@@ -248,10 +250,24 @@ entity_len(gz_str s, size_t i)
     return j < s.len && s.p[j] == ';' ? j + 1 - i : 0;
 }
 
+/* The bytes escape_html may change; a table, because it looks at every
+ * byte of every post's text. */
+static const bool html_special[256] = { ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true };
+
 static void
 escape_html(gz_buf *out, gz_str s, bool attribute)
 {
     for (size_t i = 0; i < s.len; i++) {
+        /* the run up to the next byte that may need escaping, in one copy */
+        size_t run = i;
+        while (run < s.len && !html_special[(unsigned char)s.p[run]])
+            run++;
+        if (run > i) {
+            gz_buf_put(out, s.p + i, run - i);
+            i = run;
+            if (i == s.len)
+                break;
+        }
         char c = s.p[i];
         size_t el;
         if (c == '&' && (el = entity_len(s, i)) > 0) {
