@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <stdint.h>
+#include <string.h>
 #include <utf8proc.h>
 
 /* Hand-decoded rather than through utf8proc_iterate: this runs once per
@@ -42,25 +44,58 @@ invalid:
     return 1;
 }
 
+/* The length of the well-formed sequence that starts with a byte from 0x80
+ * up, or 0 (Unicode's table 3-7: the second byte's range depends on the
+ * first, which rules out overlongs, surrogates and values past U+10FFFF). */
+static size_t
+sequence_len(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (avail < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t k = 2; k < n; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
 bool
 gz_utf8_valid(gz_str s, size_t *bad)
 {
     size_t i = 0;
     while (i < s.len) {
-        unsigned char c = (unsigned char)s.p[i];
-        if (c < 0x80) {
+        /* ASCII eight bytes at a time: every file read goes through here */
+        uint64_t word;
+        while (s.len - i >= sizeof word &&
+               (memcpy(&word, s.p + i, sizeof word), !(word & 0x8080808080808080u)))
+            i += sizeof word;
+        if (i == s.len)
+            break;
+        if ((unsigned char)s.p[i] < 0x80) {
             i++;
             continue;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s.p + i,
-                                              (utf8proc_ssize_t)(s.len - i), &cp);
-        if (n < 1) {
+        size_t n = sequence_len((const unsigned char *)s.p + i, s.len - i);
+        if (!n) {
             if (bad)
                 *bad = i;
             return false;
         }
-        i += (size_t)n;
+        i += n;
     }
     return true;
 }
