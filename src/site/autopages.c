@@ -89,7 +89,7 @@ load_layout(ap_ctx *c, const char *name, const char *kind)
     size_t off = 0;
     int line = 1;
     l->fm = gz_hash_new(s->arena, 4);
-    if (site_front_split(all, &yaml, &off, &line)) {
+    if (site_front_split(all, &yaml, &off, &line) == GZ_FM_FOUND) {
         char *copy = gz_arena_strndup(s->arena, yaml.p, yaml.len);
         gz_value v;
         if (!site_yaml(s->arena, gz_str_n(copy, yaml.len), l->relpath, s->tz, &v, c->d)) {

@@ -468,9 +468,16 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
     }
     gz_str text = gz_buf_str(&all);
     site_doc_fingerprint(doc, text, &st);
-    size_t bad;
-    if (!gz_utf8_valid(text, &bad)) {
-        int line, col;
+    gz_str yaml;
+    size_t off;
+    int line;
+    doc->body_off = 0;
+    doc->body_line = 1;
+    gz_fm_status split = site_front_split(text, &yaml, &off, &line);
+    if (split == GZ_FM_BAD_UTF8) { /* where: looked for only now, the text being checked once */
+        size_t bad = 0;
+        gz_utf8_valid(text, &bad);
+        int col;
         gz_line_col(text, bad, &line, &col);
         gz_diags_add(d, GZ_ERROR, doc->relpath, line, col,
                      "invalid UTF-8 (byte 0x%02X); the file must be UTF-8",
@@ -478,12 +485,7 @@ read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
         gz_buf_free(&all);
         return false;
     }
-    gz_str yaml;
-    size_t off;
-    int line;
-    doc->body_off = 0;
-    doc->body_line = 1;
-    if (site_front_split(text, &yaml, &off, &line)) {
+    if (split == GZ_FM_FOUND) {
         doc->has_front = true;
         doc->body_off = off;
         doc->body_line = line;

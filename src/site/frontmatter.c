@@ -6,14 +6,14 @@
 #include "core/yaml.h"
 #include "site/internal.h"
 
-bool
+gz_fm_status
 site_front_split(gz_str file, gz_str *yaml, size_t *body_off, int *body_line)
 {
     gz_str body;
-    if (gz_front_matter_split(file, yaml, &body, body_line) != GZ_FM_FOUND)
-        return false;
-    *body_off = (size_t)(body.p - file.p);
-    return true;
+    gz_fm_status status = gz_front_matter_split(file, yaml, &body, body_line);
+    if (status == GZ_FM_FOUND)
+        *body_off = (size_t)(body.p - file.p);
+    return status;
 }
 
 bool

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/arena.h"
+#include "core/frontmatter.h"
 #include "core/time.h"
 #include "core/value.h"
 #include "liquid/liquid.h"
@@ -218,9 +219,10 @@ const char *site_cfg_str(const site *s, const char *key, const char *dflt);
  * times without an offset are shown in `local`. */
 bool site_yaml(gz_arena *a, gz_str text, const char *file, const gz_tz *local, gz_value *out,
                gz_diags *d);
-/* Splits Jekyll front matter: returns true when the file starts with a
- * front matter block; *yaml is its text, *body_off where content starts. */
-bool site_front_split(gz_str file, gz_str *yaml, size_t *body_off, int *body_line);
+/* Splits Jekyll front matter (gz_front_matter_split, which also checks
+ * that the file is UTF-8): on GZ_FM_FOUND *yaml is its text, *body_off
+ * where content starts. */
+gz_fm_status site_front_split(gz_str file, gz_str *yaml, size_t *body_off, int *body_line);
 
 /* ---- reader.c ---- */
 bool site_read(site *s, gz_diags *d);
