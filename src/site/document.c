@@ -58,6 +58,10 @@ read_all(const char *path, gz_buf *out, struct stat *st_out)
         }
         out->len += (size_t)n;
         out->data[out->len] = 0;
+        /* all the bytes the status promised: no read just to see the end
+         * (a file that grew since has a newer status, seen next build) */
+        if (S_ISREG(st.st_mode) && out->len == (size_t)st.st_size)
+            break;
     }
     int e = errno;
     close(fd);
