@@ -5,6 +5,7 @@
  * if nothing failed — commit the staged files, remove what no longer
  * belongs to the site, write the cache, the manifest and the summary. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 typedef struct job {
     site *site;
     const build_stage *stage;
+    int dest_fd; /* an O_PATH descriptor of the destination (incremental builds), or -1 */
     size_t n;
     _Atomic size_t next;
     _Atomic size_t done;
@@ -63,14 +65,9 @@ draw_progress(worker *w, double t0, double *last, bool done)
  * again. The plan knows it from the folder's status when that is as the
  * last build left it. */
 static bool
-dest_holds(const job *j, size_t i, const char *rel, int64_t size, gz_buf *path)
+dest_holds(const job *j, size_t i, const char *rel, int64_t size)
 {
-    if (j->plan->in_place[i])
-        return true;
-    gz_buf_clear(path);
-    gz_buf_printf(path, "%s/%s", j->stage->dest, rel);
-    struct stat st;
-    return stat(path->data, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_size == size;
+    return j->plan->in_place[i] || build_output_in_place(j->dest_fd, rel, size);
 }
 
 static void *
@@ -78,7 +75,7 @@ work(void *arg)
 {
     worker *w = arg;
     job *j = w->job;
-    gz_buf out = GZ_BUF_INIT, path = GZ_BUF_INIT;
+    gz_buf out = GZ_BUF_INIT;
     double t0 = w->progress ? now_s() : 0, last = 0;
     for (;;) {
         if (w->progress)
@@ -88,7 +85,7 @@ work(void *arg)
             break;
         site_output o = site_output_at(j->site, i);
         if (j->plan && !j->plan->dirty[i] &&
-            dest_holds(j, i, o.dest_rel, j->deps->outputs[i].size, &path)) {
+            dest_holds(j, i, o.dest_rel, j->deps->outputs[i].size)) {
             /* nothing it read has changed: its record was carried over */
             j->fates[i] = FATE_UNCHANGED;
             atomic_fetch_add(&j->done, 1);
@@ -107,7 +104,7 @@ work(void *arg)
                 uint64_t hash = XXH3_64bits(out.data, out.len);
                 dep_recorder_finish(&w->recorder, i, hash, (int64_t)out.len);
                 if (j->plan && j->plan->had_hash[i] && j->plan->old_hash[i] == hash &&
-                    dest_holds(j, i, o.dest_rel, (int64_t)out.len, &path))
+                    dest_holds(j, i, o.dest_rel, (int64_t)out.len))
                     j->fates[i] = FATE_UNCHANGED; /* the same bytes as last time */
                 else
                     j->fates[i] = build_stage_bytes(j->stage, i, o.dest_rel, gz_buf_str(&out),
@@ -126,7 +123,6 @@ work(void *arg)
     if (w->progress)
         draw_progress(w, t0, &last, true);
     gz_buf_free(&out);
-    gz_buf_free(&path);
     dep_recorder_free(&w->recorder);
     return NULL;
 }
@@ -292,6 +288,7 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     build_cache old = { 0 };
     bool have_old, incremental = false;
     bool *intact = NULL; /* per folder of the old cache */
+    int dest_fd = -1;
     gz_buf cpath = GZ_BUF_INIT, spath = GZ_BUF_INIT;
     site *s = NULL;
 
@@ -324,16 +321,18 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     uint64_t global = site_global_fingerprint(s);
     dep_table_init(&deps, s);
     incremental = have_old && cache_serves(&old, s, global, distinct);
-    if (incremental)
+    if (incremental) {
         dep_plan_make(&deps, &old, intact, &plan);
+        dest_fd = open(site_dest(s), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     if (!build_stage_open(&stage, site_dest(s), distinct, &d))
         goto fail;
 
     if ((size_t)nw > n && n > 0)
         nw = (int)n;
     fates = gz_xcalloc(n + 1, sizeof *fates);
-    job j = { .site = s, .stage = &stage, .n = n, .fates = fates, .deps = &deps,
-              .plan = incremental ? &plan : NULL };
+    job j = { .site = s, .stage = &stage, .dest_fd = dest_fd, .n = n, .fates = fates,
+              .deps = &deps, .plan = incremental ? &plan : NULL };
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
     ws = gz_xcalloc((size_t)nw + 1, sizeof *ws);
@@ -437,6 +436,8 @@ done:
         fclose(manifest);
     build_stage_discard(&stage);
     build_stage_close(&stage);
+    if (dest_fd >= 0)
+        close(dest_fd);
     free(ws);
     free(fates);
     gz_diags_free(&d);

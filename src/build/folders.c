@@ -69,13 +69,17 @@ build_folders_record(build_cache *c)
         gz_buf_putc(&names, '\0');
         struct stat st;
         id[k] = CACHE_NONE;
-        if (fstatat(dest_fd, key->len ? names.data + offset[c->nfolders] : ".", &st, 0) != 0 ||
-            !S_ISDIR(st.st_mode))
+        bool settled =
+            fstatat(dest_fd, key->len ? names.data + offset[c->nfolders] : ".", &st, 0) == 0 &&
+            S_ISDIR(st.st_mode) && gz_timespec_ns(st.st_mtim) < racy &&
+            gz_timespec_ns(st.st_ctim) < racy;
+        if (!settled) {
+            gz_buf_truncate(&names, offset[c->nfolders]); /* not recorded: nor its name */
             continue;
-        int64_t mtime = gz_timespec_ns(st.st_mtim), ctime = gz_timespec_ns(st.st_ctim);
-        if (mtime >= racy || ctime >= racy)
-            continue;
-        c->folders[c->nfolders] = (cache_folder){ NULL, (uint64_t)st.st_ino, mtime, ctime };
+        }
+        c->folders[c->nfolders] = (cache_folder){ NULL, (uint64_t)st.st_ino,
+                                                  gz_timespec_ns(st.st_mtim),
+                                                  gz_timespec_ns(st.st_ctim) };
         id[k] = c->nfolders++;
     }
     c->folder_names = gz_buf_detach(&names, NULL);
@@ -87,6 +91,14 @@ build_folders_record(build_cache *c)
     free(id);
     keymap_free(&map);
     close(dest_fd);
+}
+
+bool
+build_output_in_place(int dest_fd, const char *rel, int64_t size)
+{
+    struct stat st;
+    return fstatat(dest_fd, rel, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+           (int64_t)st.st_size == size;
 }
 
 typedef struct check {

@@ -75,6 +75,9 @@ void build_folders_record(build_cache *c);
 /* Per folder of c (malloc'd, for free()): whether it is as c's build left
  * it, so that the outputs it held are still there. */
 bool *build_folders_intact(const build_cache *c, int threads);
+/* Where a folder cannot tell: whether dest (an O_PATH descriptor) holds a
+ * file of `size` bytes at rel. */
+bool build_output_in_place(int dest_fd, const char *rel, int64_t size);
 
 /* Whether every file and folder the cache's build looked at is as it was,
  * every output still in place (`intact`: build_folders_intact) and the

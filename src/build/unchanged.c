@@ -53,11 +53,8 @@ watched_same(const check *k, const cache_watched *w)
 static bool
 output_in_place(const check *k, const cache_output *o)
 {
-    if (o->folder != CACHE_NONE && k->intact[o->folder])
-        return true;
-    struct stat st;
-    return fstatat(k->dest_fd, o->dest_rel, &st, 0) == 0 && S_ISREG(st.st_mode) &&
-           (int64_t)st.st_size == o->size;
+    return (o->folder != CACHE_NONE && k->intact[o->folder]) ||
+           build_output_in_place(k->dest_fd, o->dest_rel, o->size);
 }
 
 /* Item i of one range: the watched entries, then the outputs. */
