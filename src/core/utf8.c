@@ -4,46 +4,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Hand-decoded rather than through utf8proc_iterate: this runs once per
- * character of every string filter, and a call per character showed up
- * first in profiles of CJK pages. Rejects overlongs, surrogates and values
- * past U+10FFFF, as utf8proc does. */
-size_t
-gz_utf8_decode(const char *s, size_t len, int32_t *cp)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned char c = p[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    int32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        goto invalid;
-    }
-    if (len < n)
-        goto invalid;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            goto invalid;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        goto invalid;
-    *cp = v;
-    return n;
-invalid:
-    *cp = 0xFFFD;
-    return 1;
-}
-
 /* The length of the well-formed sequence that starts with a byte from 0x80
  * up, or 0 (Unicode's table 3-7: the second byte's range depends on the
  * first, which rules out overlongs, surrogates and values past U+10FFFF). */
@@ -70,6 +30,30 @@ sequence_len(const unsigned char *p, size_t avail)
     for (size_t k = 2; k < n; k++)
         if ((p[k] & 0xC0) != 0x80)
             return 0;
+    return n;
+}
+
+/* Hand-decoded rather than through utf8proc_iterate: this runs once per
+ * character of every string filter, and a call per character showed up
+ * first in profiles of CJK pages. Well-formedness is sequence_len's, the
+ * same rules as utf8proc's (tests/core/test_utf8.c compares them). */
+size_t
+gz_utf8_decode(const char *s, size_t len, int32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t n = sequence_len(p, len);
+    if (!n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    int32_t v = p[0] & (0x7F >> n); /* the lead byte's payload: 5, 4 or 3 bits */
+    for (size_t i = 1; i < n; i++)
+        v = (v << 6) | (p[i] & 0x3F);
+    *cp = v;
     return n;
 }
 

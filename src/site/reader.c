@@ -123,7 +123,8 @@ site_has_yaml_header(const char *abspath)
 
 /* ---- the entry filter ------------------------------------------------------- */
 
-/* Joins each string of `list` to the source, once for every entry tested. */
+/* Each string of `list` joined to the source: once per load, not once per
+ * entry tested. */
 static site_globs
 compile_globs(site *s, gz_value list)
 {
