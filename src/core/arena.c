@@ -192,3 +192,13 @@ gz_arena_bytes(const gz_arena *a)
 {
     return a->total;
 }
+
+bool
+gz_arena_owns(const gz_arena *a, const void *p)
+{
+    uintptr_t q = (uintptr_t)p;
+    for (const block *b = a->head; b; b = b->prev)
+        if (q >= (uintptr_t)b->data && q - (uintptr_t)b->data < b->size)
+            return true;
+    return false;
+}

@@ -6,6 +6,7 @@
 #ifndef GZ_ARENA_H
 #define GZ_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct gz_arena gz_arena;
@@ -28,6 +29,8 @@ char *gz_arena_strndup(gz_arena *a, const char *s, size_t len);
 
 /* Bytes currently held by the arena, for statistics. */
 size_t gz_arena_bytes(const gz_arena *a);
+/* Whether p points into memory the arena handed out. */
+bool gz_arena_owns(const gz_arena *a, const void *p);
 
 /* malloc/realloc/calloc that abort with a message instead of returning NULL. */
 void *gz_xmalloc(size_t size);

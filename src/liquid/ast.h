@@ -69,6 +69,16 @@ typedef struct liq_variable {
     uint32_t nfilters;
 } liq_variable;
 
+/* The variables a part of a template reads from outside itself (by their
+ * first name: `site` for site.pages), when that is all it depends on.
+ * refs.c works it out while parsing; rendered fragments are shared on it
+ * (memo.c). */
+typedef struct liq_reads {
+    bool known; /* false: it also depends on, or changes, something else */
+    uint32_t n;
+    gz_str *names; /* distinct */
+} liq_reads;
+
 /* ---- conditions ------------------------------------------------------- */
 
 typedef enum liq_op {

@@ -27,6 +27,10 @@ bool liq_ctx_bound_condition(liq_ctx *ctx, const struct liq_cond *c, gz_str var,
 bool liq_ctx_bound_expression(liq_ctx *ctx, const struct liq_variable *v, gz_str var,
                               gz_value item, gz_value *out);
 
+/* The filter's result differs from render to render (it read the clock,
+ * or chance): the fragment around it is not shared (memo.c). */
+void liq_ctx_unshareable(liq_ctx *ctx);
+
 /* Records a render error raised by a filter ("Liquid error: ..." text is
  * produced by the renderer from it). Always returns false, so a filter can
  * `return liq_filter_error(ctx, "...")`. The message is Liquid's wording
@@ -47,6 +51,9 @@ typedef struct liq_filter_def {
     int min_args;
     int max_args;
     bool jekyll; /* only when liq_options.jekyll */
+    /* Evaluates an expression in the render's scope (where_exp): what it
+     * reads is not known before it runs (refs.c). */
+    bool scoped;
 } liq_filter_def;
 
 /* Looks a filter up by name; NULL when unknown (or Jekyll-only outside

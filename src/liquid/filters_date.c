@@ -38,13 +38,17 @@ liq_f_local_tz(void)
     return local_tz;
 }
 
-/* "now" and "today" make the output depend on the clock: the site hears of it. */
+/* "now" and "today" make the output depend on the clock: the site hears
+ * of it, and nothing around it is shared between renders. */
 static void
 note_clock(liq_ctx *ctx, gz_str s)
 {
     const liq_site_hooks *site = liq_ctx_site(ctx);
-    if (site && site->clock_read && (gz_str_eq_c(s, "now") || gz_str_eq_c(s, "today")))
-        site->clock_read(site->self);
+    if (gz_str_eq_c(s, "now") || gz_str_eq_c(s, "today")) {
+        liq_ctx_unshareable(ctx);
+        if (site && site->clock_read)
+            site->clock_read(site->self);
+    }
 }
 
 bool

@@ -7,7 +7,7 @@
  * counts the input too, so N and M are one more than these counts. */
 #include "liquid/filters_internal.h"
 
-#define F(name, min, max) { #name, liq_filter_##name, min, max, false }
+#define F(name, min, max) { #name, liq_filter_##name, min, max, false, false }
 
 /* Liquid 5.4's StandardFilters (standardfilters.rb), plus its alias `h`. */
 static const liq_filter_def standard_filters[] = {
@@ -31,7 +31,7 @@ static const liq_filter_def standard_filters[] = {
     F(escape_once, 0, 0),
     F(first, 0, 0),
     F(floor, 0, 0),
-    { "h", liq_filter_escape, 0, 0, false },
+    { "h", liq_filter_escape, 0, 0, false, false },
     F(join, 0, 1),
     F(last, 0, 0),
     F(lstrip, 0, 0),
@@ -68,7 +68,8 @@ static const liq_filter_def standard_filters[] = {
     F(where, 1, 2),
 };
 
-#define J(name, min, max) { #name, liq_filter_##name, min, max, true }
+#define J(name, min, max) { #name, liq_filter_##name, min, max, true, false }
+#define JS(name, min, max) { #name, liq_filter_##name, min, max, true, true }
 
 /* Jekyll 4.3's filters (Jekyll::Filters and its modules), which also
  * replace Liquid's where and sort. */
@@ -80,10 +81,10 @@ static const liq_filter_def jekyll_filters[] = {
     J(date_to_rfc822, 0, 0),
     J(date_to_string, 0, 2),
     J(date_to_xmlschema, 0, 0),
-    { "find", liq_filter_jekyll_find, 2, 2, true },
-    J(find_exp, 2, 2),
+    { "find", liq_filter_jekyll_find, 2, 2, true, false },
+    JS(find_exp, 2, 2),
     J(group_by, 1, 1),
-    J(group_by_exp, 2, 2),
+    JS(group_by_exp, 2, 2),
     J(inspect, 0, 0),
     J(jsonify, 0, 0),
     J(markdownify, 0, 0),
@@ -96,18 +97,19 @@ static const liq_filter_def jekyll_filters[] = {
     J(shift, 0, 1),
     J(slugify, 0, 1),
     J(smartify, 0, 0),
-    { "sort", liq_filter_jekyll_sort, 0, 2, true },
+    { "sort", liq_filter_jekyll_sort, 0, 2, true, false },
     J(strip_index, 0, 0),
     J(to_integer, 0, 0),
     J(unshift, 1, 1),
     J(uri_escape, 0, 0),
-    { "where", liq_filter_jekyll_where, 2, 2, true },
-    J(where_exp, 2, 2),
+    { "where", liq_filter_jekyll_where, 2, 2, true, false },
+    JS(where_exp, 2, 2),
     J(xml_escape, 0, 0),
 };
 
 #undef F
 #undef J
+#undef JS
 
 static const liq_filter_def *
 search(const liq_filter_def *table, size_t n, gz_str name)

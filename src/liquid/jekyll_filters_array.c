@@ -523,6 +523,7 @@ LIQ_FILTER(sample)
     if (nargs && !liq_to_int(args[0], &n))
         n = 1;
     const gz_array *src = input.u.a;
+    liq_ctx_unshareable(ctx);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     uint64_t state = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uintptr_t)ctx ^ 0x9e3779b97f4a7c15u;

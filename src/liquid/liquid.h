@@ -98,10 +98,48 @@ void liq_engine_free(liq_engine *e);
 liq_template *liq_parse(liq_engine *e, gz_str source, const char *name, gz_diags *diags);
 void liq_template_free(liq_template *t);
 
+/* ---- fragments rendered once for many renders (memo.c) ---------------- *
+ *
+ * Across a site, every page's layout renders the same navigation: a loop
+ * over site.pages, sorted and filtered the same way each time. A liq_memo
+ * shares such fragments between the renders given it: a loop body and an
+ * assign's value whose template part reads nothing but the memo's
+ * `constants` (variables every one of those renders gives the same value,
+ * such as `site`; none may be shadowed by the render) are computed once
+ * and reused, output byte for byte the same.
+ *
+ * What a shared fragment read through drops is recorded by the embedder
+ * (a build records each page's dependencies): the recorder captures those
+ * reads while a fragment is computed and replays them into every render
+ * that reuses it. A read whose answer depends on the render in progress
+ * (the page's own content, related posts, the clock) makes the recorder
+ * refuse, and the fragment is not shared. So does a render error.
+ *
+ * A memo refers to the nodes of the templates rendered with it: they, and
+ * the engine (its partials), must outlive it. Thread-safe. */
+typedef struct liq_memo liq_memo;
+
+typedef struct liq_memo_recorder {
+    /* Starts recording the reads of `user` (gz_drop_env.user); nests. */
+    void (*begin)(void *user);
+    /* Ends the innermost recording: what it recorded (released with
+     * `release`), or NULL with *shareable false when a read depended on
+     * the render in progress. */
+    void *(*end)(void *user, bool *shareable);
+    /* Reports recorded reads again, in another render. */
+    void (*replay)(void *user, const void *reads);
+    void (*release)(void *reads);
+} liq_memo_recorder;
+
+/* `constants`: NULL-terminated names, copied. */
+liq_memo *liq_memo_new(const char *const *constants, const liq_memo_recorder *rec);
+void liq_memo_free(liq_memo *m);
+
 typedef struct liq_render_options {
     gz_drop_env *env;   /* arena for values created while rendering + embedder data */
     /* Stop with an error instead of inlining "Liquid error: ..." text. */
     bool errors_fatal;
+    liq_memo *memo;     /* NULL: nothing is shared */
 } liq_render_options;
 
 /* Renders with `vars` as the top-level variables (may be NULL). Appends

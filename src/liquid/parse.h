@@ -44,6 +44,8 @@ typedef struct liq_tracker {
     int line, column;
 } liq_tracker;
 
+typedef struct liq_refs liq_refs;
+
 typedef struct liq_parser {
     liq_template *t;
     gz_arena *arena;
@@ -104,6 +106,29 @@ bool liq_unknown_tag(liq_parser *p, gz_str tag, const char *block, const char *d
 /* Drops whitespace-only text from the body of a blank block tag. */
 void liq_body_remove_blank_text(liq_body *body);
 
+/* ---- what a part of a template reads (refs.c) ------------------------- */
+
+/* Collects the names read while walking a part of a template. */
+typedef struct liq_refs {
+    gz_str names[16];
+    uint32_t n;
+    gz_str bound[8]; /* names the part binds itself (a loop's variable) */
+    uint32_t nbound;
+    bool opaque;
+} liq_refs;
+
+/* Binds a name for what is walked next (a loop variable, forloop). */
+void liq_refs_bind(liq_refs *r, gz_str name);
+void liq_refs_expr(liq_refs *r, const liq_expr *e);
+void liq_refs_variable(liq_refs *r, const liq_variable *v);
+void liq_refs_cond(liq_refs *r, const liq_cond *c);
+void liq_refs_body(liq_refs *r, const liq_body *b);
+/* A tag's `reads` for tags that read nothing and change nothing a loop
+ * does not hold: raw, comments, break and continue. */
+void liq_reads_nothing(const liq_node *node, liq_refs *r);
+/* The result, copied into the template's arena. */
+liq_reads liq_refs_finish(liq_parser *p, const liq_refs *r);
+
 /* ---- tags ------------------------------------------------------------- */
 
 struct liq_tag_def {
@@ -113,6 +138,10 @@ struct liq_tag_def {
     bool (*parse)(liq_parser *p, liq_tokenizer *tk, liq_node *node, gz_str markup);
     /* Returns false on a render error (liq_render_error). */
     bool (*render)(liq_ctx *ctx, const liq_node *node, gz_buf *out);
+    /* Reports what the tag reads (refs.c); NULL: a tag that changes the
+     * render's state or reads more than its variables (assign, include,
+     * cycle, ...), which nothing around it can be shared past. */
+    void (*reads)(const liq_node *node, liq_refs *r);
 };
 
 const liq_tag_def *liq_tag_find(gz_str name);

@@ -73,6 +73,7 @@ node_failed(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     if (node->kind == LIQ_N_OUTPUT || !node->blank)
         format_error(e, out);
     e->set = false;
+    ctx->failures++;
     return true;
 }
 
@@ -250,6 +251,12 @@ liq_ctx_mode(liq_ctx *ctx)
     return ctx->mode;
 }
 
+void
+liq_ctx_unshareable(liq_ctx *ctx)
+{
+    ctx->unshareable++;
+}
+
 const liq_cond *
 liq_ctx_parse_condition(liq_ctx *ctx, gz_str expr)
 {
@@ -344,6 +351,7 @@ liq_render(const liq_template *t, gz_hash *vars, const liq_render_options *opts,
     liq_ctx_init(&ctx, t, env, &err, &budget);
     ctx.vars = vars;
     ctx.errors_fatal = opts && opts->errors_fatal;
+    ctx.memo = opts ? opts->memo : NULL;
     gz_buf_grow(out, 0);
     bool ok = liq_render_body(&ctx, &t->body, out);
     if (!ok) {

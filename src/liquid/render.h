@@ -64,6 +64,10 @@ struct liq_ctx {
 
     liq_error *err;
     liq_budget *budget;
+
+    liq_memo *memo;        /* NULL: nothing is shared (memo.c) */
+    uint32_t failures;     /* node errors printed inline so far */
+    uint32_t unshareable;  /* results that differ between renders (the clock) */
 };
 
 /* Raises a render error "Liquid error: <message>" (Ruby's wording, e.g.
@@ -120,6 +124,48 @@ void liq_ctx_init(liq_ctx *ctx, const liq_template *t, gz_drop_env *env, liq_err
 void liq_engine_setup_ctx(const liq_engine *e, liq_ctx *ctx);
 const liq_site_hooks *liq_engine_site(const liq_engine *e);
 void liq_engine_limits(const liq_engine *e, liq_budget *budget);
+
+/* ---- sharing fragments between renders (memo.c) ---- */
+
+/* Whether a template part reading `reads` renders the same in every
+ * render of ctx's memo: it reads only the memo's constants, and none is
+ * shadowed here. */
+bool liq_memo_applies(liq_ctx *ctx, const liq_reads *reads);
+/* Whether v is an array or hash the memo shares (an assign's shared
+ * value, or part of one): a loop over it is the same in every render. */
+bool liq_memo_holds(liq_ctx *ctx, gz_value v);
+
+/* var's value (evaluated at `node`), computed once for every render of
+ * the memo when liq_memo_applies to its reads. */
+bool liq_eval_shared(liq_ctx *ctx, const void *node, const liq_reads *reads,
+                     const liq_variable *var, gz_value *out);
+
+/* A shared fragment: the node, what it is applied to (NULL for a value),
+ * the slice. */
+typedef struct liq_memo_key {
+    const void *node;
+    const void *of;
+    int64_t from;
+    uint64_t len;
+} liq_memo_key;
+
+/* A fragment already shared: appends its text (or sets its value) and
+ * replays its reads into this render; false when there is none yet. */
+bool liq_memo_find_text(liq_ctx *ctx, const liq_memo_key *k, gz_buf *out);
+bool liq_memo_find_value(liq_ctx *ctx, const liq_memo_key *k, gz_value *out);
+
+/* Computing a fragment to share: mark, render or evaluate it, then end
+ * with how that went and what it made. A value is stored as a copy,
+ * which *v becomes. Not stored after an error, or when the recorder
+ * refuses. */
+typedef struct liq_memo_mark {
+    uint32_t failures, unshareable;
+} liq_memo_mark;
+liq_memo_mark liq_memo_begin(liq_ctx *ctx);
+void liq_memo_end_text(liq_ctx *ctx, liq_memo_mark m, const liq_memo_key *k, bool ok,
+                       gz_str text);
+void liq_memo_end_value(liq_ctx *ctx, liq_memo_mark m, const liq_memo_key *k, bool ok,
+                        gz_value *v);
 
 /* A forloop object (Liquid::ForloopDrop) for `length` items; next moves
  * it to the following item. */

@@ -111,8 +111,20 @@ render_unless(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return render_branches(ctx, b, 1, out);
 }
 
-const liq_tag_def liq_tag_if = { "if", parse_if, render_if };
-const liq_tag_def liq_tag_unless = { "unless", parse_if, render_unless };
+/* if, unless and case read their conditions and their bodies. */
+static void
+reads_branches(const liq_node *node, liq_refs *r)
+{
+    const branches *b = node->u.data;
+    liq_refs_expr(r, b->subject);
+    for (uint32_t i = 0; i < b->len; i++) {
+        liq_refs_cond(r, b->items[i].cond);
+        liq_refs_body(r, b->items[i].body);
+    }
+}
+
+const liq_tag_def liq_tag_if = { "if", parse_if, render_if, reads_branches };
+const liq_tag_def liq_tag_unless = { "unless", parse_if, render_unless, reads_branches };
 
 /* ---- case ------------------------------------------------------------- */
 
@@ -207,4 +219,4 @@ render_case(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_case = { "case", parse_case, render_case };
+const liq_tag_def liq_tag_case = { "case", parse_case, render_case, reads_branches };

@@ -471,7 +471,11 @@ render_include_relative(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         gz_diags d = { 0 };
         liq_template *t = liq_parse(ctx->engine, gz_buf_str(&source), path.data, &d);
         if (t) {
+            /* t is freed below: its nodes cannot key shared fragments */
+            liq_memo *memo = ctx->memo;
+            ctx->memo = NULL;
             ok = render_included(ctx, inc, t, out);
+            ctx->memo = memo;
             if (!ok && ctx->err->located && ctx->err->file == t->name) /* outlive t */
                 ctx->err->file = gz_arena_strndup(ctx->env->arena, t->name, strlen(t->name));
             liq_template_free(t);
@@ -805,7 +809,7 @@ liq_tag_find_custom(liq_parser *p, gz_str name)
         if (!gz_str_eq_c(name, h->tags[i].name) || !h->tags[i].render)
             continue;
         custom_def *cd = gz_arena_calloc(p->arena, 1, sizeof *cd);
-        cd->def = (liq_tag_def){ h->tags[i].name, parse_custom, render_custom };
+        cd->def = (liq_tag_def){ h->tags[i].name, parse_custom, render_custom, NULL };
         cd->tag = &h->tags[i];
         return &cd->def;
     }
@@ -815,11 +819,11 @@ liq_tag_find_custom(liq_parser *p, gz_str name)
 /* ---- the table -------------------------------------------------------------- */
 
 static const liq_tag_def jekyll_tags[] = {
-    { "highlight", parse_highlight, render_highlight },
-    { "include", parse_include, render_include },
-    { "include_relative", parse_include_relative, render_include_relative },
-    { "link", parse_link, render_link },
-    { "post_url", parse_post_url, render_post_url },
+    { "highlight", parse_highlight, render_highlight, NULL },
+    { "include", parse_include, render_include, NULL },
+    { "include_relative", parse_include_relative, render_include_relative, NULL },
+    { "link", parse_link, render_link, NULL },
+    { "post_url", parse_post_url, render_post_url, NULL },
 };
 
 const liq_tag_def *

@@ -197,6 +197,10 @@ typedef struct for_loop {
     bool reversed;
     liq_body body;
     liq_body *else_body;
+    /* Sharing between renders (memo.c): the collection as an output
+     * evaluates it, and what it and the body read. */
+    liq_variable collection_var;
+    liq_reads collection_reads, body_reads;
 } for_loop;
 
 static void
@@ -320,6 +324,15 @@ parse_for(liq_parser *p, liq_tokenizer *tk, liq_node *node, gz_str markup)
             liq_body_remove_blank_text(f->else_body);
     }
     node->u.data = f;
+    f->collection_var = (liq_variable){ .expr = f->collection };
+    liq_refs r = { 0 };
+    liq_refs_expr(&r, f->collection);
+    f->collection_reads = liq_refs_finish(p, &r);
+    r = (liq_refs){ 0 };
+    liq_refs_bind(&r, f->var);
+    liq_refs_bind(&r, GZ_STR("forloop"));
+    liq_refs_body(&r, &f->body);
+    f->body_reads = liq_refs_finish(p, &r);
     return true;
 }
 
@@ -361,7 +374,9 @@ render_for(liq_ctx *ctx, const liq_node *node, gz_buf *out)
             return false;
     }
     gz_value collection;
-    if (!liq_eval(ctx, f->collection, &collection))
+    bool shared = liq_memo_applies(ctx, &f->body_reads);
+    if (!(shared ? liq_eval_shared(ctx, node, &f->collection_reads, &f->collection_var, &collection)
+                 : liq_eval(ctx, f->collection, &collection)))
         return false;
     bool bounded = false;
     if (f->limit) {
@@ -379,10 +394,21 @@ render_for(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     gz_hash_set(ctx->env->arena, ctx->reg.offsets, f->name, gz_int(liq_add_sat(from, (int64_t)seg.len)));
     if (!seg.len)
         return f->else_body ? liq_render_body(ctx, f->else_body, out) : true;
-    return render_items(ctx, f, &seg, out);
+    /* The same items through the same body render the same text. */
+    if (!shared || ctx->ninterrupts || !liq_memo_holds(ctx, collection))
+        return render_items(ctx, f, &seg, out);
+    const void *items = collection.type == GZ_ARRAY ? (void *)collection.u.a : (void *)collection.u.h;
+    liq_memo_key k = { node, items, from, seg.len };
+    if (liq_memo_find_text(ctx, &k, out))
+        return true;
+    liq_memo_mark m = liq_memo_begin(ctx);
+    size_t at = out->len;
+    bool ok = render_items(ctx, f, &seg, out);
+    liq_memo_end_text(ctx, m, &k, ok, gz_str_n(out->data + at, out->len - at));
+    return ok;
 }
 
-const liq_tag_def liq_tag_for = { "for", parse_for, render_for };
+const liq_tag_def liq_tag_for = { "for", parse_for, render_for, NULL };
 
 /* ---- tablerow --------------------------------------------------------- */
 
@@ -502,7 +528,7 @@ render_tablerow(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return ok;
 }
 
-const liq_tag_def liq_tag_tablerow = { "tablerow", parse_tablerow, render_tablerow };
+const liq_tag_def liq_tag_tablerow = { "tablerow", parse_tablerow, render_tablerow, NULL };
 
 /* ---- cycle ------------------------------------------------------------ */
 
@@ -654,7 +680,7 @@ render_cycle(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_cycle = { "cycle", parse_cycle, render_cycle };
+const liq_tag_def liq_tag_cycle = { "cycle", parse_cycle, render_cycle, NULL };
 
 /* ---- break, continue -------------------------------------------------- */
 
@@ -681,8 +707,9 @@ render_continue(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_break = { "break", parse_nothing, render_break };
-const liq_tag_def liq_tag_continue = { "continue", parse_nothing, render_continue };
+const liq_tag_def liq_tag_break = { "break", parse_nothing, render_break, liq_reads_nothing };
+const liq_tag_def liq_tag_continue = { "continue", parse_nothing, render_continue,
+                                       liq_reads_nothing };
 
 /* ---- ifchanged -------------------------------------------------------- */
 
@@ -715,4 +742,4 @@ render_ifchanged(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_ifchanged = { "ifchanged", parse_ifchanged, render_ifchanged };
+const liq_tag_def liq_tag_ifchanged = { "ifchanged", parse_ifchanged, render_ifchanged, NULL };

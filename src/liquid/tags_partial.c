@@ -217,5 +217,5 @@ render_render(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_include = { "include", parse_include, render_include };
-const liq_tag_def liq_tag_render = { "render", parse_render, render_render };
+const liq_tag_def liq_tag_include = { "include", parse_include, render_include, NULL };
+const liq_tag_def liq_tag_render = { "render", parse_render, render_render, NULL };

@@ -74,7 +74,7 @@ render_raw(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_raw = { "raw", parse_raw, render_raw };
+const liq_tag_def liq_tag_raw = { "raw", parse_raw, render_raw, liq_reads_nothing };
 
 /* ---- comment ---------------------------------------------------------- */
 
@@ -105,7 +105,7 @@ render_nothing(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_comment = { "comment", parse_comment, render_nothing };
+const liq_tag_def liq_tag_comment = { "comment", parse_comment, render_nothing, liq_reads_nothing };
 
 /* ---- {% # inline comment %} ------------------------------------------- */
 
@@ -126,4 +126,5 @@ parse_inline_comment(liq_parser *p, liq_tokenizer *tk, liq_node *node, gz_str ma
     return true;
 }
 
-const liq_tag_def liq_tag_inline_comment = { "#", parse_inline_comment, render_nothing };
+const liq_tag_def liq_tag_inline_comment = { "#", parse_inline_comment, render_nothing,
+                                              liq_reads_nothing };

@@ -24,6 +24,7 @@ signature_end(gz_str s, size_t i)
 typedef struct assign {
     gz_str to;
     liq_variable *from;
+    liq_reads reads; /* of `from` */
 } assign;
 
 /* /(VariableSignature+)\s*=\s*(.*)\s*\/m searched in the markup */
@@ -44,6 +45,9 @@ parse_assign(liq_parser *p, liq_tokenizer *tk, liq_node *node, gz_str m)
             size_t from = liq_skip_space(m, eq + 1);
             if (!(a->from = liq_variable_parse(p, liq_substr(m, from, m.len))))
                 return false;
+            liq_refs r = { 0 };
+            liq_refs_variable(&r, a->from);
+            a->reads = liq_refs_finish(p, &r);
             node->u.data = a;
             node->blank = true;
             return true;
@@ -59,13 +63,13 @@ render_assign(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     (void)out;
     const assign *a = node->u.data;
     gz_value v;
-    if (!liq_eval_variable(ctx, a->from, &v))
+    if (!liq_eval_shared(ctx, node, &a->reads, a->from, &v))
         return false;
     liq_set_global(ctx, a->to, v);
     return true;
 }
 
-const liq_tag_def liq_tag_assign = { "assign", parse_assign, render_assign };
+const liq_tag_def liq_tag_assign = { "assign", parse_assign, render_assign, NULL };
 
 /* ---- capture ---------------------------------------------------------- */
 
@@ -106,7 +110,7 @@ render_capture(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_capture = { "capture", parse_capture, render_capture };
+const liq_tag_def liq_tag_capture = { "capture", parse_capture, render_capture, NULL };
 
 /* ---- increment, decrement --------------------------------------------- */
 
@@ -155,8 +159,8 @@ render_decrement(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return count(ctx, node, out, -1);
 }
 
-const liq_tag_def liq_tag_increment = { "increment", parse_counter, render_increment };
-const liq_tag_def liq_tag_decrement = { "decrement", parse_counter, render_decrement };
+const liq_tag_def liq_tag_increment = { "increment", parse_counter, render_increment, NULL };
+const liq_tag_def liq_tag_decrement = { "decrement", parse_counter, render_decrement, NULL };
 
 /* ---- echo ------------------------------------------------------------- */
 
@@ -177,4 +181,10 @@ render_echo(liq_ctx *ctx, const liq_node *node, gz_buf *out)
     return true;
 }
 
-const liq_tag_def liq_tag_echo = { "echo", parse_echo, render_echo };
+static void
+reads_echo(const liq_node *node, liq_refs *r)
+{
+    liq_refs_variable(r, node->u.var);
+}
+
+const liq_tag_def liq_tag_echo = { "echo", parse_echo, render_echo, reads_echo };

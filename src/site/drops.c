@@ -25,7 +25,13 @@ static void
 record_doc(gz_drop_env *env, const site_doc *doc, gz_str key)
 {
     site_render *r = render_of(env);
-    if (!r || !r->record)
+    if (!r)
+        return;
+    /* A document's text reads differently in its own render (not yet
+     * rendered, or in progress) than in the others. */
+    if (gz_str_eq_c(key, "content") || gz_str_eq_c(key, "excerpt") || gz_str_eq_c(key, "output"))
+        site_render_taint(r);
+    if (!r->record && !r->capture)
         return;
     site_dep_kind kind = SITE_DEP_SOURCE;
     if (doc->kind == SITE_POST || doc->kind == SITE_DOC) {
@@ -44,7 +50,7 @@ static void
 record_named(gz_drop_env *env, const char *prefix, gz_str key)
 {
     site_render *r = render_of(env);
-    if (!r || !r->record)
+    if (!r || (!r->record && !r->capture))
         return;
     gz_buf b = GZ_BUF_INIT;
     gz_buf_puts(&b, prefix);
@@ -488,6 +494,7 @@ site_get(const gz_drop *d, gz_str key, gz_value *out, gz_drop_env *env)
     else if (K("config"))
         *out = gz_nil();
     else if (K("related_posts")) {
+        site_render_taint(r); /* the newest posts but the one rendered */
         if (!r || !r->doc || r->doc->kind != SITE_POST) {
             *out = gz_nil();
             return true;

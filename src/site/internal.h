@@ -195,6 +195,7 @@ struct site {
     size_t nreader_arenas;
 
     liq_engine *liquid;
+    liq_memo *memo;   /* fragments of layouts rendered once per build */
     liq_site_hooks hooks;
     liq_custom_tag plugin_tags[1]; /* the plugins' tags: feed_meta */
     const char *keep[64];
@@ -260,6 +261,7 @@ gz_drop *site_doc_drop(site *s, site_doc *doc);
 
 /* The per-render state reached from gz_drop_env.user. */
 typedef enum site_stage { STAGE_BODY, STAGE_LAYOUT, STAGE_EXCERPT } site_stage;
+typedef struct site_capture site_capture;
 typedef struct site_render site_render;
 struct site_render {
     site *site;
@@ -273,6 +275,9 @@ struct site_render {
     /* Drops record what they are asked (DESIGN.md); NULL = nobody listens. */
     site_dep_fn record;
     void *record_self;
+    /* Reads of fragments shared between renders, while one is computed
+     * (shared_reads.c); NULL until the first. */
+    site_capture *capture;
     /* The document's own excerpt, once this render computed it: kept here
      * and freed with the render rather than cached for the whole build,
      * so that excerpts (often the whole post) do not stay resident. */
@@ -281,6 +286,17 @@ struct site_render {
 
 /* Reports a dependency of the render (when somebody listens). */
 void site_record(const site_render *r, site_dep_kind kind, const site_doc *doc, gz_str name);
+void site_record_dep(const site_render *r, site_dep dep);
+
+/* ---- shared_reads.c ---- */
+/* The recorder of the site's liq_memo: user is the site_render. */
+extern const liq_memo_recorder site_shared_reads;
+/* Adds a dependency to the recordings in progress (if any). */
+void site_capture_add(site_capture *c, site_dep dep);
+void site_capture_free(site_capture *c);
+/* What was just read depends on the document being rendered: no fragment
+ * being computed is shared. */
+void site_render_taint(const site_render *r);
 /* The render running on this thread (for hooks called without one). */
 site_render *site_current_render(void);
 

@@ -256,6 +256,8 @@ nested(site_render *r, site_doc *doc, bool excerpt, gz_str *out)
         publish(r->site, c, gz_buf_str(&conv), out);
     }
     free(sub.own_excerpt);
+    if (sub.capture != r->capture)
+        site_capture_free(sub.capture);
     gz_buf_free(&raw);
     gz_buf_free(&conv);
     gz_arena_free(a);
@@ -287,10 +289,19 @@ site_current_render(void)
 }
 
 void
+site_record_dep(const site_render *r, site_dep dep)
+{
+    if (!r)
+        return;
+    site_capture_add(r->capture, dep);
+    if (r->record)
+        r->record(r->record_self, dep);
+}
+
+void
 site_record(const site_render *r, site_dep_kind kind, const site_doc *doc, gz_str name)
 {
-    if (r && r->record)
-        r->record(r->record_self, (site_dep){ kind, doc ? doc->source : SIZE_MAX, name });
+    site_record_dep(r, (site_dep){ kind, doc ? doc->source : SIZE_MAX, name });
 }
 
 bool
@@ -362,7 +373,7 @@ site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *d, site_dep_fn
                 goto done;
             }
             gz_drop_env env = { .arena = a, .user = &r };
-            liq_render_options ro = { .env = &env, .errors_fatal = true };
+            liq_render_options ro = { .env = &env, .errors_fatal = true, .memo = s->memo };
             size_t errs = d->errors;
             size_t before = d->len;
             if (!liq_render(L->tmpl, vars, &ro, &next, d) || d->errors > errs) {
@@ -385,6 +396,7 @@ site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *d, site_dep_fn
 done:
     current_render = NULL;
     free(r.own_excerpt);
+    site_capture_free(r.capture);
     gz_buf_free(&raw);
     gz_buf_free(&conv);
     gz_buf_free(&cur);

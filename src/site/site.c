@@ -436,6 +436,10 @@ site_load(const site_options *o, gz_diags *d)
         .jekyll = true,
     };
     s->liquid = liq_engine_new(&lo);
+    /* What every page's render sees the same: a layout's fragment that
+     * reads nothing else is rendered once (liquid.h). */
+    static const char *const constants[] = { "site", "jekyll", NULL };
+    s->memo = liq_memo_new(constants, &site_shared_reads);
 
     setup_collections(s);
     s->model_fp = site_model_fingerprint(s);
@@ -484,6 +488,7 @@ site_free(site *s)
     for (size_t i = 0; i < s->nlayouts; i++)
         if (s->layouts[i].tmpl)
             liq_template_free(s->layouts[i].tmpl);
+    liq_memo_free(s->memo); /* refers to the engine's partials */
     if (s->liquid)
         liq_engine_free(s->liquid);
     free(s->pages);

@@ -137,7 +137,7 @@ run_case(bool jekyll, char *line, const char *expected_escaped)
     liq_template *t = liq_parse(engine, gz_buf_str(&src), NULL, &diags);
     if (t) {
         gz_drop_env env = { arena, NULL };
-        liq_render_options ropts = { &env, false };
+        liq_render_options ropts = { .env = &env };
         liq_render(t, vars, &ropts, &out, &diags);
         liq_template_free(t);
     }
