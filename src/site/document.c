@@ -28,12 +28,13 @@ site_data_get(const site_doc *doc, const char *key)
     return v ? *v : gz_nil();
 }
 
-/* The whole file, read straight into `out` (sized by fstat first); *st
- * is the file's status. */
+/* The whole file at `rel` (relative to the source, which resolves two
+ * path components instead of a dozen), read straight into `out` (sized
+ * by fstat first); *st is the file's status. */
 static bool
-read_all(const char *path, gz_buf *out, struct stat *st_out)
+read_all(const site *s, const char *rel, gz_buf *out, struct stat *st_out)
 {
-    int fd = open(path, O_RDONLY);
+    int fd = openat(s->source_fd, rel, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
     struct stat st;
@@ -441,14 +442,12 @@ site_doc_body(site *s, const site_doc *doc, gz_buf *out, gz_diags *d)
         gz_buf_puts(out, doc->inline_body);
         return true;
     }
-    gz_buf path = GZ_BUF_INIT, all = GZ_BUF_INIT;
-    gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
-    bool ok = read_all(path.data, &all, NULL);
+    gz_buf all = GZ_BUF_INIT;
+    bool ok = read_all(s, doc->relpath, &all, NULL);
     if (!ok)
         gz_diags_add(d, GZ_ERROR, doc->relpath, 0, 0, "could not read file: %s", strerror(errno));
     else if (doc->body_off <= all.len)
         gz_buf_put(out, all.data + doc->body_off, all.len - doc->body_off);
-    gz_buf_free(&path);
     gz_buf_free(&all);
     return ok;
 }
@@ -458,11 +457,12 @@ static bool
 read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
 {
     gz_buf path = GZ_BUF_INIT, all = GZ_BUF_INIT;
-    gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
     struct stat st;
-    bool ok = read_all(path.data, &all, &st);
-    if (ok)
+    bool ok = read_all(s, doc->relpath, &all, &st);
+    if (ok) {
+        gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
         site_watch(s, path.data, &st, NULL, 0);
+    }
     gz_buf_free(&path);
     *fm = NULL;
     if (!ok) {

@@ -141,7 +141,7 @@ struct site {
     pthread_mutex_t arena_lock; /* for the rare model allocations during render */
     _Atomic(site_text *) texts; /* every published site_cache text */
     char *source;         /* absolute, no trailing slash */
-    int source_fd;        /* an O_PATH descriptor of it while the snapshot is read, or -1 */
+    int source_fd;        /* an O_PATH descriptor of it: files are opened relative to it */
     char *dest;           /* absolute */
     gz_hash *config;
     const gz_tz *tz;      /* site timezone (or the local zone) */

@@ -317,6 +317,7 @@ site *
 site_load(const site_options *o, gz_diags *d)
 {
     site *s = gz_xcalloc(1, sizeof *s);
+    s->source_fd = -1;
     s->load_start_ns = gz_realtime_ns();
     s->arena = gz_arena_new();
     s->valid_until = INT64_MAX;
@@ -445,11 +446,9 @@ site_load(const site_options *o, gz_diags *d)
     s->model_fp = site_model_fingerprint(s);
     if (o->snapshot_read)
         s->snapshot = site_snapshot_open(s, o->snapshot_read, d);
-    s->source_fd = s->snapshot ? open(s->source, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    /* A missing source is an empty site, as in Jekyll: nothing is read. */
+    s->source_fd = open(s->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
     site_read(s, d);
-    if (s->source_fd >= 0)
-        close(s->source_fd);
-    s->source_fd = -1;
     if (o->snapshot_write)
         site_snapshot_save(s, o->snapshot_write, d);
     if (s->feed)
@@ -489,6 +488,8 @@ site_free(site *s)
         if (s->layouts[i].tmpl)
             liq_template_free(s->layouts[i].tmpl);
     liq_memo_free(s->memo); /* refers to the engine's partials */
+    if (s->source_fd >= 0)
+        close(s->source_fd);
     if (s->liquid)
         liq_engine_free(s->liquid);
     free(s->pages);

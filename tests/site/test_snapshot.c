@@ -145,7 +145,8 @@ run(const char *fixture, const char *tmp)
     gz_buf cmd = GZ_BUF_INIT, srcb = GZ_BUF_INIT, snapb = GZ_BUF_INIT;
     gz_buf_printf(&srcb, "%s/site", tmp);
     gz_buf_printf(&snapb, "%s/posts.snapshot", tmp);
-    gz_buf_printf(&cmd, "rm -rf '%s' && mkdir -p '%s' && cp -r '%s' '%s'", tmp, tmp, fixture,
+    /* -L: some fixtures' site/ is a symlink, which would dangle in the copy */
+    gz_buf_printf(&cmd, "rm -rf '%s' && mkdir -p '%s' && cp -rL '%s' '%s'", tmp, tmp, fixture,
                   srcb.data);
     const char *src = srcb.data, *snap = snapb.data;
     if (system(cmd.data) != 0) {
