@@ -68,6 +68,15 @@ liq_memo_free(liq_memo *m)
     free(m);
 }
 
+size_t
+liq_memo_count(liq_memo *m)
+{
+    pthread_mutex_lock(&m->lock);
+    size_t n = m->n;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
 /* ---- when a part is the same in every render ------------------------------------ */
 
 static bool
