@@ -5,6 +5,8 @@
  * splitting by RFC 3986's regular expression, percent-encoding per
  * component (decode, NFKC, encode what the component does not allow),
  * dot-segment removal, lowercase scheme and host, default ports dropped. */
+#include <pthread.h>
+#include <stdint.h>
 #include <utf8proc.h>
 
 #include "core/utf8.h"
@@ -27,22 +29,36 @@ is_alnum(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* What each class allows besides letters, digits and "-._~". */
+static const char *const class_extra[] = {
+    [CLASS_DEFAULT] = ":/?#[]@!$&'()*+,;=",
+    [CLASS_UNRESERVED] = "",
+    [CLASS_PCHAR] = "!$&'()*+,;=:@",
+    [CLASS_FRAGMENT] = "!$&'()*+,;=:@/?",
+    [CLASS_HOST] = "!$&'()*+,;=[:]",
+    [CLASS_QUERY] = "!$'()*+,=:@/?",
+};
+
+/* Bit `class` of class_bits[c]: whether the class allows byte c. Made once
+ * from class_extra, because allowed() runs for every byte of every URL a
+ * page links to. */
+static uint8_t class_bits[256];
+static pthread_once_t class_bits_once = PTHREAD_ONCE_INIT;
+
+static void
+make_class_bits(void)
+{
+    for (int c = 1; c < 256; c++)
+        for (size_t k = 0; k < sizeof class_extra / sizeof class_extra[0]; k++)
+            if (is_alnum((unsigned char)c) || strchr("-._~", c) || strchr(class_extra[k], c))
+                class_bits[c] |= (uint8_t)(1u << k);
+}
+
 static bool
 allowed(uri_class cls, unsigned char c)
 {
-    if (is_alnum(c) || (c && strchr("-._~", c)))
-        return true;
-    if (!c)
-        return false;
-    switch (cls) {
-    case CLASS_UNRESERVED: return false;
-    case CLASS_DEFAULT: return strchr(":/?#[]@!$&'()*+,;=", c) != NULL;
-    case CLASS_PCHAR: return strchr("!$&'()*+,;=:@", c) != NULL;
-    case CLASS_FRAGMENT: return strchr("!$&'()*+,;=:@/?", c) != NULL;
-    case CLASS_HOST: return strchr("!$&'()*+,;=[:]", c) != NULL;
-    case CLASS_QUERY: return strchr("!$'()*+,=:@/?", c) != NULL;
-    }
-    return false;
+    pthread_once(&class_bits_once, make_class_bits);
+    return (class_bits[c] >> cls) & 1;
 }
 
 static int
@@ -536,23 +552,6 @@ put_authority(gz_buf *out, gz_str auth, gz_str scheme)
     return true;
 }
 
-/* A byte of a path segment that Addressable leaves as it is:
- * allowed(CLASS_PCHAR) but ':', which normalization may change, spelled
- * out because plain_path runs for every URL a page links to. */
-static bool
-plain_byte(unsigned char c)
-{
-    if (is_alnum(c))
-        return true;
-    switch (c) {
-    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'':
-    case '(': case ')': case '*': case '+': case ',': case ';': case '=': case '@':
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* An absolute path of characters Addressable leaves as they are, with no
  * dot segment and no "//": its own normal form. Most pages' URLs are. */
 static bool
@@ -562,7 +561,8 @@ plain_path(gz_str s)
         return false;
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.p[i];
-        if (c == '/' ? i + 1 < s.len && s.p[i + 1] == '.' : !plain_byte(c))
+        /* ':' is allowed, but normalization may change it */
+        if (c == '/' ? i + 1 < s.len && s.p[i + 1] == '.' : c == ':' || !allowed(CLASS_PCHAR, c))
             return false;
     }
     return true;
