@@ -134,7 +134,8 @@ typedef struct liq_memo_recorder {
 /* `constants`: NULL-terminated names, copied. */
 liq_memo *liq_memo_new(const char *const *constants, const liq_memo_recorder *rec);
 void liq_memo_free(liq_memo *m);
-/* Fragments shared so far (for statistics and tests). */
+/* Fragments shared so far, refused ones not counted (for statistics and
+ * tests). */
 size_t liq_memo_count(liq_memo *m);
 
 typedef struct liq_render_options {

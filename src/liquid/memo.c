@@ -20,7 +20,9 @@
 typedef struct entry {
     gz_str text;
     gz_value value;
-    void *reads; /* the recorder's */
+    void *reads;   /* the recorder's */
+    bool refused;  /* not shareable: what refused it (a read of the page's own
+                    * content, the clock, an error) would again */
 } entry;
 
 struct liq_memo {
@@ -32,6 +34,7 @@ struct liq_memo {
     gz_hash *index;       /* key bytes -> entry number */
     entry *entries;
     size_t n, cap;
+    size_t shared;        /* entries not refused */
     gz_hash *held;        /* address bytes of held arrays and hashes */
 };
 
@@ -72,7 +75,7 @@ size_t
 liq_memo_count(liq_memo *m)
 {
     pthread_mutex_lock(&m->lock);
-    size_t n = m->n;
+    size_t n = m->shared;
     pthread_mutex_unlock(&m->lock);
     return n;
 }
@@ -139,7 +142,7 @@ entry_key(const liq_memo_key *k)
     return gz_str_n((const char *)k, sizeof *k);
 }
 
-static bool
+static liq_memo_found
 find(liq_ctx *ctx, const liq_memo_key *k, entry *out)
 {
     liq_memo *m = ctx->memo;
@@ -148,29 +151,33 @@ find(liq_ctx *ctx, const liq_memo_key *k, entry *out)
     if (at)
         *out = m->entries[at->u.i];
     pthread_mutex_unlock(&m->lock);
-    if (at && out->reads)
+    if (!at)
+        return LIQ_MEMO_NONE;
+    if (out->refused)
+        return LIQ_MEMO_REFUSED;
+    if (out->reads)
         m->rec.replay(ctx->env->user, out->reads);
-    return at != NULL;
+    return LIQ_MEMO_FOUND;
 }
 
-bool
+liq_memo_found
 liq_memo_find_text(liq_ctx *ctx, const liq_memo_key *k, gz_buf *out)
 {
     entry e;
-    if (!find(ctx, k, &e))
-        return false;
-    gz_buf_put_str(out, e.text);
-    return true;
+    liq_memo_found f = find(ctx, k, &e);
+    if (f == LIQ_MEMO_FOUND)
+        gz_buf_put_str(out, e.text);
+    return f;
 }
 
-bool
+liq_memo_found
 liq_memo_find_value(liq_ctx *ctx, const liq_memo_key *k, gz_value *out)
 {
     entry e;
-    if (!find(ctx, k, &e))
-        return false;
-    *out = e.value;
-    return true;
+    liq_memo_found f = find(ctx, k, &e);
+    if (f == LIQ_MEMO_FOUND)
+        *out = e.value;
+    return f;
 }
 
 /* ---- computing one ---------------------------------------------------------------- */
@@ -211,18 +218,31 @@ store(liq_memo *m, const liq_memo_key *k, entry e)
         m->entries = gz_xrealloc(m->entries, m->cap * sizeof *m->entries);
     }
     m->entries[m->n] = e;
+    m->shared += !e.refused;
     char *key = gz_arena_alloc(m->arena, sizeof *k);
     memcpy(key, k, sizeof *k);
     gz_hash_set(m->arena, m->index, gz_str_n(key, sizeof *k), gz_int((int64_t)m->n++));
+}
+
+/* Remembers that k is not shareable, so that later renders compute it
+ * without recording it again. */
+static void
+refuse(liq_memo *m, const liq_memo_key *k)
+{
+    pthread_mutex_lock(&m->lock);
+    store(m, k, (entry){ .refused = true });
+    pthread_mutex_unlock(&m->lock);
 }
 
 void
 liq_memo_end_text(liq_ctx *ctx, liq_memo_mark mark, const liq_memo_key *k, bool ok, gz_str text)
 {
     void *reads;
-    if (!finish(ctx, mark, ok, &reads))
-        return;
     liq_memo *m = ctx->memo;
+    if (!finish(ctx, mark, ok, &reads)) {
+        refuse(m, k);
+        return;
+    }
     pthread_mutex_lock(&m->lock);
     entry e = { .text = gz_str_n(gz_arena_strndup(m->arena, text.p, text.len), text.len),
                 .reads = reads };
@@ -273,12 +293,14 @@ void
 liq_memo_end_value(liq_ctx *ctx, liq_memo_mark mark, const liq_memo_key *k, bool ok, gz_value *v)
 {
     void *reads;
-    if (!finish(ctx, mark, ok && lasting(ctx->env->arena, *v), &reads))
-        return;
     liq_memo *m = ctx->memo;
+    if (!finish(ctx, mark, ok && lasting(ctx->env->arena, *v), &reads)) {
+        refuse(m, k);
+        return;
+    }
     pthread_mutex_lock(&m->lock);
     gz_value *at = gz_hash_get(m->index, entry_key(k));
-    if (at) { /* another render stored it first: use that one */
+    if (at && !m->entries[at->u.i].refused) { /* another render stored it first: use that */
         *v = m->entries[at->u.i].value;
         if (reads)
             m->rec.release(reads);
@@ -297,8 +319,11 @@ liq_eval_shared(liq_ctx *ctx, const void *node, const liq_reads *reads, const li
     if (!liq_memo_applies(ctx, reads))
         return liq_eval_variable(ctx, var, out);
     liq_memo_key k = { .node = node };
-    if (liq_memo_find_value(ctx, &k, out))
-        return true;
+    switch (liq_memo_find_value(ctx, &k, out)) {
+    case LIQ_MEMO_FOUND: return true;
+    case LIQ_MEMO_REFUSED: return liq_eval_variable(ctx, var, out);
+    case LIQ_MEMO_NONE: break;
+    }
     liq_memo_mark m = liq_memo_begin(ctx);
     bool ok = liq_eval_variable(ctx, var, out);
     liq_memo_end_value(ctx, m, &k, ok, out);

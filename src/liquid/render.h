@@ -149,15 +149,17 @@ typedef struct liq_memo_key {
     uint64_t len;
 } liq_memo_key;
 
-/* A fragment already shared: appends its text (or sets its value) and
- * replays its reads into this render; false when there is none yet. */
-bool liq_memo_find_text(liq_ctx *ctx, const liq_memo_key *k, gz_buf *out);
-bool liq_memo_find_value(liq_ctx *ctx, const liq_memo_key *k, gz_value *out);
+/* A fragment already shared (FOUND): appends its text (or sets its value)
+ * and replays its reads into this render. NONE: not computed yet; REFUSED:
+ * computed and found not shareable, so only to be computed plainly. */
+typedef enum liq_memo_found { LIQ_MEMO_NONE, LIQ_MEMO_FOUND, LIQ_MEMO_REFUSED } liq_memo_found;
+liq_memo_found liq_memo_find_text(liq_ctx *ctx, const liq_memo_key *k, gz_buf *out);
+liq_memo_found liq_memo_find_value(liq_ctx *ctx, const liq_memo_key *k, gz_value *out);
 
 /* Computing a fragment to share: mark, render or evaluate it, then end
  * with how that went and what it made. A value is stored as a copy,
- * which *v becomes. Not stored after an error, or when the recorder
- * refuses. */
+ * which *v becomes. After an error, or when the recorder refuses, the
+ * fragment is remembered as refused instead. */
 typedef struct liq_memo_mark {
     uint32_t failures, unshareable;
 } liq_memo_mark;

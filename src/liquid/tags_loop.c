@@ -399,8 +399,11 @@ render_for(liq_ctx *ctx, const liq_node *node, gz_buf *out)
         return render_items(ctx, f, &seg, out);
     const void *items = collection.type == GZ_ARRAY ? (void *)collection.u.a : (void *)collection.u.h;
     liq_memo_key k = { node, items, from, seg.len };
-    if (liq_memo_find_text(ctx, &k, out))
-        return true;
+    switch (liq_memo_find_text(ctx, &k, out)) {
+    case LIQ_MEMO_FOUND: return true;
+    case LIQ_MEMO_REFUSED: return render_items(ctx, f, &seg, out);
+    case LIQ_MEMO_NONE: break;
+    }
     liq_memo_mark m = liq_memo_begin(ctx);
     size_t at = out->len;
     bool ok = render_items(ctx, f, &seg, out);

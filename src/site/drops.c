@@ -25,21 +25,20 @@ static void
 record_doc(gz_drop_env *env, const site_doc *doc, gz_str key)
 {
     site_render *r = render_of(env);
-    if (!r)
+    if (!r || (!r->record && !r->capture))
         return;
+    bool content = gz_str_eq_c(key, "content") || gz_str_eq_c(key, "excerpt");
     /* A document's text reads differently in its own render (not yet
      * rendered, or in progress) than in the others. */
-    if (gz_str_eq_c(key, "content") || gz_str_eq_c(key, "excerpt") || gz_str_eq_c(key, "output"))
+    if (r->capture && (content || gz_str_eq_c(key, "output")))
         site_render_taint(r);
-    if (!r->record && !r->capture)
-        return;
     site_dep_kind kind = SITE_DEP_SOURCE;
     if (doc->kind == SITE_POST || doc->kind == SITE_DOC) {
         if (gz_str_eq_c(key, "next"))
             kind = SITE_DEP_NEXT;
         else if (gz_str_eq_c(key, "previous"))
             kind = SITE_DEP_PREV;
-        else if ((gz_str_eq_c(key, "content") || gz_str_eq_c(key, "excerpt")) && doc != r->doc)
+        else if (content && doc != r->doc)
             kind = SITE_DEP_CONTENT;
     }
     site_record(r, kind, doc, gz_str_n(NULL, 0));
