@@ -27,6 +27,11 @@ only_digits(gz_str s)
 static gz_value
 parse_sort_input(liq_ctx *ctx, gz_value v)
 {
+    /* Nothing whose to_s cannot look like a number is worth formatting
+     * (a date, the usual sort key, would be formatted for nothing). */
+    if (v.type == GZ_NIL || v.type == GZ_BOOL || v.type == GZ_TIME || v.type == GZ_ARRAY ||
+        v.type == GZ_HASH)
+        return v;
     gz_str t = liq_f_to_s(ctx, v);
     while (t.len && liq_f_is_space(t.p[0]))
         t.p++, t.len--;
@@ -389,6 +394,31 @@ property_compare(void *data, gz_value ia, gz_value ib, bool *failed)
     return (c > 0) - (c < 0);
 }
 
+/* Whether the keys are already in order under a comparison that is a
+ * total preorder: every key other than nil of one type among times,
+ * integers and strings, whose <=> never fails and is transitive. Any
+ * stable sort then leaves them as they are, Ruby's included; a list of
+ * posts sorted by date (site.posts | sort: "date") is mostly that. */
+static bool
+keys_in_order(sort_state *s, size_t n)
+{
+    gz_type type = GZ_NIL;
+    for (size_t i = 0; i < n; i++) {
+        gz_type t = s->keys[i].type;
+        if (t == GZ_NIL)
+            continue;
+        if (t != GZ_TIME && t != GZ_INT && t != GZ_STRING)
+            return false;
+        if (type != GZ_NIL && t != type)
+            return false;
+        type = t;
+    }
+    for (size_t i = 1; i < n; i++)
+        if (property_compare(s, gz_int((int64_t)i - 1), gz_int((int64_t)i), NULL) > 0)
+            return false;
+    return true;
+}
+
 LIQ_FILTER(jekyll_sort)
 {
     (void)kwargs;
@@ -421,7 +451,8 @@ LIQ_FILTER(jekyll_sort)
     gz_value *order = gz_arena_alloc(a, (items->len ? items->len : 1) * sizeof *order);
     for (size_t i = 0; i < items->len; i++)
         order[i] = gz_int((int64_t)i);
-    if (!liq_f_sort(ctx, order, items->len, cmp, &s))
+    bool in_order = cmp == property_compare && keys_in_order(&s, items->len);
+    if (!in_order && !liq_f_sort(ctx, order, items->len, cmp, &s))
         return false;
     gz_array *r = gz_array_new(a, items->len);
     for (size_t i = 0; i < items->len; i++)
