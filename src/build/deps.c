@@ -42,8 +42,12 @@ dep_table_free(dep_table *t)
         free((void *)t->names.keys[i].p);
     for (size_t i = 0; i < t->sets.n; i++)
         free((void *)t->sets.keys[i].p);
+    for (size_t i = 0; i < t->fp_names.n; i++)
+        free((void *)t->fp_names.keys[i].p);
     keymap_free(&t->names);
     keymap_free(&t->sets);
+    keymap_free(&t->fp_names);
+    free(t->fps);
     pthread_mutex_destroy(&t->lock);
 }
 
@@ -61,6 +65,22 @@ intern(dep_table *t, keymap *m, const void *p, size_t len)
     }
     pthread_mutex_unlock(&t->lock);
     return id;
+}
+
+/* The site's answer to a named query, computed once per build: the plan
+ * asks for the earlier build's names, the cache for this build's, mostly
+ * the same ones, and for `posts` or a large category each answer walks
+ * up to every post. Not locked: asked only outside the render. */
+static uint64_t
+named_fingerprint(dep_table *t, const char *name, size_t len)
+{
+    uint32_t id = keymap_find(&t->fp_names, name, len);
+    if (id != UINT32_MAX)
+        return t->fps[id];
+    char *copy = gz_xstrndup(name, len);
+    id = keymap_intern(&t->fp_names, copy, len, NULL);
+    t->fps = gz_xrealloc(t->fps, t->fp_names.capkeys * sizeof *t->fps); /* grows with the keys */
+    return t->fps[id] = site_named_fingerprint(t->site, gz_str_n(copy, len));
 }
 
 /* ---- recording ------------------------------------------------------------------ */
@@ -271,6 +291,58 @@ source_changes(planner *pl)
     }
 }
 
+/* Which earlier source each of this build's is (CACHE_NONE: a new one),
+ * into old_of_new and pl->new_of_old. Keys are unique on either side and
+ * keep their order from build to build but for the few sources added,
+ * removed or moved; so each is first looked for right after the last
+ * match (or one further, past a removed one), and only the sources that
+ * misses are matched by key, among the earlier ones nothing matched:
+ * a million string comparisons instead of two million hashed keys. */
+static void
+match_sources(planner *pl, uint32_t *old_of_new, size_t ns)
+{
+    const build_cache *old = pl->old;
+    site *s = pl->t->site;
+    size_t missed = 0;
+    uint32_t hint = 0;
+    for (size_t n = 0; n < ns; n++) {
+        const char *key = site_source_at(s, n).key;
+        uint32_t o = CACHE_NONE;
+        if (hint < old->nsources && !strcmp(old->sources[hint].key, key))
+            o = hint;
+        else if (hint + 1 < old->nsources && !strcmp(old->sources[hint + 1].key, key))
+            o = hint + 1;
+        old_of_new[n] = o;
+        if (o == CACHE_NONE) {
+            missed++;
+            continue;
+        }
+        pl->new_of_old[o] = (uint32_t)n;
+        hint = o + 1;
+    }
+    if (!missed)
+        return;
+    keymap keys = { 0 };
+    uint32_t *ids = gz_xmalloc(((size_t)old->nsources + 1) * sizeof *ids);
+    for (uint32_t o = 0; o < old->nsources; o++)
+        if (pl->new_of_old[o] == CACHE_NONE) {
+            const char *key = old->sources[o].key;
+            ids[keymap_intern(&keys, key, strlen(key), NULL)] = o;
+        }
+    for (size_t n = 0; n < ns && keys.n; n++) {
+        if (old_of_new[n] != CACHE_NONE)
+            continue;
+        const char *key = site_source_at(s, n).key;
+        uint32_t id = keymap_find(&keys, key, strlen(key));
+        if (id != UINT32_MAX) {
+            old_of_new[n] = ids[id];
+            pl->new_of_old[ids[id]] = (uint32_t)n;
+        }
+    }
+    keymap_free(&keys);
+    free(ids);
+}
+
 void
 dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan *p)
 {
@@ -286,25 +358,14 @@ dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan
     pl.new_of_old = gz_xmalloc(((size_t)old->nsources + 1) * sizeof *pl.new_of_old);
     memset(pl.new_of_old, 0xff, ((size_t)old->nsources + 1) * sizeof *pl.new_of_old);
     uint32_t *old_of_new = gz_xmalloc((ns + 1) * sizeof *old_of_new);
-    keymap keys = { 0 };
-    for (uint32_t o = 0; o < old->nsources; o++)
-        keymap_intern(&keys, old->sources[o].key, strlen(old->sources[o].key), NULL);
-    for (size_t n = 0; n < ns; n++) {
-        const char *key = site_source_at(s, n).key;
-        uint32_t o = keymap_find(&keys, key, strlen(key));
-        old_of_new[n] = o == UINT32_MAX ? CACHE_NONE : o;
-        if (o != UINT32_MAX)
-            pl.new_of_old[o] = (uint32_t)n;
-    }
-    keymap_free(&keys);
+    match_sources(&pl, old_of_new, ns);
 
     pl.chg = gz_xcalloc((size_t)old->nsources + 1, 1);
     source_changes(&pl);
     pl.named_chg = gz_xcalloc((size_t)old->nnamed + 1, 1);
     for (uint32_t k = 0; k < old->nnamed; k++) {
         const char *name = old->named[k].name;
-        pl.named_chg[k] =
-            site_named_fingerprint(s, gz_str_n(name, strlen(name))) != old->named[k].fingerprint;
+        pl.named_chg[k] = named_fingerprint(t, name, strlen(name)) != old->named[k].fingerprint;
     }
     pl.set_eval = gz_xcalloc((size_t)old->nsets + 1, 1);
     pl.named_now = gz_xmalloc(((size_t)old->nnamed + 1) * sizeof *pl.named_now);
@@ -314,6 +375,7 @@ dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan
 
     /* Each output: its earlier record (same source, same path) or dirty. */
     const cache_output **was = gz_xcalloc(no + 1, sizeof *was);
+    bool *kept = gz_xcalloc((size_t)old->noutputs + 1, sizeof *kept); /* its path is written now */
     size_t *pending = gz_xmalloc((no + 1) * sizeof *pending), npending = 0;
     for (size_t i = 0; i < no; i++) {
         uint32_t o = old_of_new[site_output_source(s, i)];
@@ -326,6 +388,7 @@ dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan
             p->dirty[i] = true;
             continue;
         }
+        kept[oo - old->outputs] = true;
         p->had_hash[i] = true;
         p->old_hash[i] = oo->hash;
         p->in_place[i] = oo->folder != CACHE_NONE && intact[oo->folder];
@@ -360,14 +423,19 @@ dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan
             carry(&pl, &t->outputs[i], was[i]);
     }
 
-    /* Earlier outputs whose path no output has now. */
+    /* Earlier outputs whose path no output has now; the paths are only
+     * gathered when some earlier output was not found at its own. */
     keymap paths = { 0 };
-    for (size_t i = 0; i < no; i++) {
-        const char *rel = site_output_at(s, i).dest_rel;
-        keymap_intern(&paths, rel, strlen(rel), NULL);
-    }
+    bool gathered = false;
     p->removed = gz_xmalloc(((size_t)old->noutputs + 1) * sizeof *p->removed);
     for (uint32_t k = 0; k < old->noutputs; k++) {
+        if (kept[k])
+            continue;
+        for (size_t i = 0; i < no && !gathered; i++) {
+            const char *rel = site_output_at(s, i).dest_rel;
+            keymap_intern(&paths, rel, strlen(rel), NULL);
+        }
+        gathered = true;
         const char *rel = old->outputs[k].dest_rel;
         if (keymap_find(&paths, rel, strlen(rel)) == UINT32_MAX)
             p->removed[p->nremoved++] = rel;
@@ -375,6 +443,7 @@ dep_plan_make(dep_table *t, const build_cache *old, const bool *intact, dep_plan
     keymap_free(&paths);
 
     free(was);
+    free(kept);
     free(pending);
     free(old_of_new);
     free(pl.new_of_old);
@@ -446,7 +515,7 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, const char *pat
     for (size_t k = 0; k < t->names.n; k++) {
         const keymap_key *key = &t->names.keys[k];
         c.named[k].name = key->p;
-        c.named[k].fingerprint = site_named_fingerprint(s, gz_str_n(key->p, key->len));
+        c.named[k].fingerprint = named_fingerprint(t, key->p, key->len);
     }
     c.nsets = (uint32_t)t->sets.n;
     c.sets = gz_xcalloc(t->sets.n + 1, sizeof *c.sets);

@@ -31,6 +31,8 @@ typedef struct dep_table {
     pthread_mutex_t lock; /* the two interning tables below */
     keymap names;         /* named queries; keys are malloc'd */
     keymap sets;          /* shared sets; keys are malloc'd atom arrays */
+    keymap fp_names;      /* named queries answered so far (the plan's and the cache's) */
+    uint64_t *fps;        /* ...their fingerprints, by id */
 } dep_table;
 
 void dep_table_init(dep_table *t, site *s);
