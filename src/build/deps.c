@@ -488,13 +488,9 @@ dep_table_write(dep_table *t, uint64_t global, uint64_t options, const char *pat
                       .options = options, .valid_until = site_valid_until(s), .fast = 1 };
     c.nwatched = (uint32_t)site_watched_count(s);
     c.watched = gz_xcalloc((size_t)c.nwatched + 1, sizeof *c.watched);
-    size_t srclen = strlen(c.source);
     for (uint32_t i = 0; i < c.nwatched; i++) {
         site_watched w = site_watched_at(s, i);
-        const char *path = w.path; /* below the source: relative, half the size */
-        if (!strncmp(path, c.source, srclen) && path[srclen] == '/' && path[srclen + 1])
-            path += srclen + 1;
-        c.watched[i] = (cache_watched){ path, w.dir, w.size, w.mtime_ns, w.ctime_ns, w.ino,
+        c.watched[i] = (cache_watched){ w.path, w.dir, w.size, w.mtime_ns, w.ctime_ns, w.ino,
                                         w.names };
         if (w.mtime_ns >= racy || w.ctime_ns >= racy)
             c.fast = 0;

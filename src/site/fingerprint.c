@@ -172,20 +172,43 @@ site_watched_push(site_watched_list *l, site_watched w)
     l->v[l->n++] = w;
 }
 
-void
-site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n)
+static site_watched
+watched(const char *path, const struct stat *st)
 {
-    site_reader *r = site_current_reader();
-    bool dir = S_ISDIR(st->st_mode);
-    site_watched_push(r ? &r->watched : &s->watched, (site_watched){
-        .path = gz_arena_strndup(site_arena(s), path, strlen(path)),
-        .dir = dir,
-        .size = dir ? 0 : (int64_t)st->st_size,
+    return (site_watched){
+        .path = path,
+        .dir = S_ISDIR(st->st_mode),
+        .size = S_ISDIR(st->st_mode) ? 0 : (int64_t)st->st_size,
         .mtime_ns = gz_timespec_ns(st->st_mtim),
         .ctime_ns = gz_timespec_ns(st->st_ctim),
         .ino = (uint64_t)st->st_ino,
-        .names = dir ? names_hash(path, names, n, s->dest) : 0,
-    });
+    };
+}
+
+static void
+push_watched(site *s, site_watched w)
+{
+    site_reader *r = site_current_reader();
+    site_watched_push(r ? &r->watched : &s->watched, w);
+}
+
+void
+site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n)
+{
+    const char *rel = path; /* below the source: relative, half the size */
+    size_t srclen = s->source ? strlen(s->source) : 0; /* unknown while config is read */
+    if (srclen && !strncmp(path, s->source, srclen) && path[srclen] == '/' && path[srclen + 1])
+        rel = path + srclen + 1;
+    site_watched w = watched(gz_arena_strndup(site_arena(s), rel, strlen(rel)), st);
+    if (w.dir)
+        w.names = names_hash(path, names, n, s->dest);
+    push_watched(s, w);
+}
+
+void
+site_watch_file(site *s, const char *rel, const struct stat *st)
+{
+    push_watched(s, watched(rel, st));
 }
 
 size_t

@@ -317,6 +317,9 @@ void site_watched_push(site_watched_list *l, site_watched w);
 /* Notes that the load looked at path (a file, or a folder whose sorted
  * entries are names[0..n)), whose status was st. */
 void site_watch(site *s, const char *path, const struct stat *st, char *const *names, size_t n);
+/* The same for a file at rel below the source, a string that lives as
+ * long as the site: kept as it is (a million posts, no copies). */
+void site_watch_file(site *s, const char *rel, const struct stat *st);
 /* Numbers the sources and gives each a unique key (after the outputs). */
 void site_sources_init(site *s);
 /* Sets doc's size, mtime and hash from the file's status and bytes

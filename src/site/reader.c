@@ -398,7 +398,7 @@ typedef struct post_reader {
 /* The post at rel as the last load's snapshot has it, if its file has
  * not changed since. */
 static site_doc *
-from_snapshot(site *s, const char *rel, const char *dir, gz_buf *path)
+from_snapshot(site *s, const char *rel, const char *dir)
 {
     if (!s->snapshot)
         return NULL;
@@ -406,11 +406,8 @@ from_snapshot(site *s, const char *rel, const char *dir, gz_buf *path)
     if (fstatat(s->source_fd, rel, &st, 0) != 0)
         return NULL;
     site_doc *doc = site_snapshot_restore(s, rel, dir, &st);
-    if (doc) {
-        gz_buf_clear(path);
-        gz_buf_printf(path, "%s/%s", s->source, rel);
-        site_watch(s, path->data, &st, NULL, 0);
-    }
+    if (doc)
+        site_watch_file(s, doc->relpath, &st);
     return doc;
 }
 
@@ -419,13 +416,12 @@ read_posts(void *arg)
 {
     post_reader *pr = arg;
     post_batch *b = pr->batch;
-    gz_buf path = GZ_BUF_INIT;
     current_reader = &pr->reader;
     for (;;) {
         size_t i = atomic_fetch_add(&b->next, 1);
         if (i >= b->n)
             break;
-        b->docs[i] = b->drafts ? NULL : from_snapshot(b->site, b->rels[i], b->dir, &path);
+        b->docs[i] = b->drafts ? NULL : from_snapshot(b->site, b->rels[i], b->dir);
         if (b->docs[i])
             continue;
         size_t warnings = pr->diags.len;
@@ -434,7 +430,6 @@ read_posts(void *arg)
         if (b->docs[i] && pr->diags.len > warnings)
             b->docs[i]->no_snapshot = true; /* so that the next load warns again */
     }
-    gz_buf_free(&path);
     current_reader = NULL;
     return NULL;
 }

@@ -135,7 +135,7 @@ bool site_render_output_deps(site *s, size_t i, gz_buf *out, gz_diags *diags, si
  * change time is kept too: a write that restores the old mtime (touch -d,
  * a copy with -p) still moves it. */
 typedef struct site_watched {
-    const char *path;  /* absolute */
+    const char *path;  /* relative to the source when below it, else absolute */
     bool dir;
     int64_t size, mtime_ns, ctime_ns;
     uint64_t ino;
