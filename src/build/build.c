@@ -225,20 +225,35 @@ cache_path(const build_options *o, const char *name, gz_buf *path)
     gz_buf_printf(path, "/%s", name);
 }
 
-/* Reads the earlier build's cache unless told not to; says why it cannot
- * be used when it exists but is damaged. */
 static bool
-read_cache(const build_options *o, const char *path, build_cache *old, gz_diags *d)
+cache_unusable(const char *path, gz_buf *why, gz_diags *d)
 {
-    if (o->full)
-        return false;
-    gz_buf why = GZ_BUF_INIT;
-    bool ok = build_cache_read(old, path, &why);
-    if (!ok && why.len)
+    if (why->len)
         gz_diags_add(d, GZ_WARNING, path, 0, 0, "the build cache is %s; building everything",
-                     why.data);
-    gz_buf_free(&why);
-    return ok;
+                     why->data);
+    gz_buf_free(why);
+    return false;
+}
+
+/* Opens the earlier build's cache unless told not to (its head only:
+ * read_cache_rest reads the rest); says why it cannot be used when it
+ * exists but is damaged. */
+static bool
+open_cache(const build_options *o, const char *path, build_cache *old, gz_diags *d)
+{
+    gz_buf why = GZ_BUF_INIT;
+    if (o->full || !build_cache_open(old, path, &why))
+        return cache_unusable(path, &why, d);
+    return true;
+}
+
+static bool
+read_cache_rest(const char *path, build_cache *old, gz_diags *d)
+{
+    gz_buf why = GZ_BUF_INIT;
+    if (!build_cache_read_rest(old, &why))
+        return cache_unusable(path, &why, d);
+    return true;
 }
 
 /* Whether the earlier build's record can tell what to render now: the
@@ -304,9 +319,14 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
     site *s = NULL;
 
     cache_path(o, "build.cache", &cpath);
-    have_old = read_cache(o, cpath.data, &old, &d);
+    have_old = open_cache(o, cpath.data, &old, &d);
     if (have_old)
         intact = build_folders_intact(&old, nw);
+    /* The outputs' records (most of the cache) are only read when a
+     * folder cannot vouch for them, or when something changed. */
+    if (have_old && !build_folders_hold_all(&old, intact) &&
+        !read_cache_rest(cpath.data, &old, &d))
+        have_old = false;
     if (have_old && build_nothing_changed(&old, intact, &o->site, nw)) {
         print_diags(log, &d);
         status = report_unchanged(o, log, &old, t0, stats);
@@ -316,6 +336,8 @@ build_run(const build_options *o, FILE *log, build_stats *stats)
         gz_diags_free(&d);
         return status;
     }
+    if (have_old && old.rest && !read_cache_rest(cpath.data, &old, &d))
+        have_old = false;
 
     /* The posts' snapshot is read unless --full, and always written. */
     site_options so = o->site;

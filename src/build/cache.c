@@ -1,16 +1,19 @@
 /* The cache file: a sealed file (core/sealed.h) with magic "GZCACHE\n"
  * whose body is
  *
- *   body:  str source  str dest  u64 global        (atoms below: after zero padding to a
+ *   head:  str source  str dest  u64 global        (atoms below: after zero padding to a
  *                                      multiple of 4 bytes from the file's start)
- *          u64 options  i64 valid_until  u32 fast
+ *          u64 options  i64 valid_until  u32 fast  u32 noutputs  u32 unfoldered
  *          u32 n  { str path  u32 dir  i64 size  i64 mtime  i64 ctime  u64 ino  u64 names }
- *          u32 n  { str key  u64 hash  i64 size  i64 mtime  u32 prev next output }
+ *          u32 n  { str rel  u64 ino  i64 mtime  i64 ctime }            output folders
+ *   rest:  u32 n  { str key  u64 hash  i64 size  i64 mtime  u32 prev next output }
  *          u32 n  { str name  u64 fingerprint }
  *          u32 n  { u32 count  u32 atoms[count] }                      shared sets
- *          u32 n  { str rel  u64 ino  i64 mtime  i64 ctime }            output folders
- *          u32 n  { str dest_rel  u32 source  u64 hash  i64 size  u32 set  u32 folder
- *                   u32 count  u32 atoms[count] }
+ *          noutputs × { str dest_rel  u32 source  u64 hash  i64 size  u32 set  u32 folder
+ *                       u32 count  u32 atoms[count] }
+ *
+ * The head is all a build that finds nothing changed reads; the rest, a
+ * million records at a million posts, is only parsed when one does not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +24,7 @@
 #include "core/sealed.h"
 
 #define MAGIC "GZCACHE\n"
-#define VERSION 6u
+#define VERSION 7u
 
 /* n u32 atoms, used in place: the writer aligns them to 4 bytes from the
  * start of the file, which is mapped at a page boundary. */
@@ -58,7 +61,7 @@ fail(build_cache *c, gz_buf *why, const char *msg)
 }
 
 bool
-build_cache_read(build_cache *c, const char *path, gz_buf *why)
+build_cache_open(build_cache *c, const char *path, gz_buf *why)
 {
     memset(c, 0, sizeof *c);
     if (!gz_sealed_open(&c->file, path, MAGIC, VERSION, why))
@@ -70,6 +73,8 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
     c->options = gz_sealed_u64(&r);
     c->valid_until = (int64_t)gz_sealed_u64(&r);
     c->fast = gz_sealed_u32(&r);
+    c->noutputs = gz_sealed_count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4 + 4);
+    c->unfoldered = gz_sealed_u32(&r);
     c->nwatched = gz_sealed_count(&r, 4 + 1 + 4 + 8 * 5);
     c->watched = gz_xcalloc(c->nwatched + 1, sizeof *c->watched);
     for (uint32_t i = 0; i < c->nwatched && r.ok; i++) {
@@ -82,6 +87,25 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         w->ino = gz_sealed_u64(&r);
         w->names = gz_sealed_u64(&r);
     }
+    c->nfolders = gz_sealed_count(&r, 4 + 1 + 8 * 3);
+    c->folders = gz_xcalloc(c->nfolders + 1, sizeof *c->folders);
+    for (uint32_t i = 0; i < c->nfolders && r.ok; i++) {
+        cache_folder *f = &c->folders[i];
+        f->rel = gz_sealed_str(&r, NULL);
+        f->ino = gz_sealed_u64(&r);
+        f->mtime_ns = (int64_t)gz_sealed_u64(&r);
+        f->ctime_ns = (int64_t)gz_sealed_u64(&r);
+    }
+    if (!r.ok)
+        return fail(c, why, "malformed");
+    c->rest = r.p;
+    return true;
+}
+
+bool
+build_cache_read_rest(build_cache *c, gz_buf *why)
+{
+    gz_sealed_reader r = { c->rest, c->file.body + c->file.len, true };
     c->nsources = gz_sealed_count(&r, 4 + 1 + 8 * 3 + 4 * 3);
     c->sources = gz_xcalloc(c->nsources + 1, sizeof *c->sources);
     for (uint32_t i = 0; i < c->nsources && r.ok; i++) {
@@ -106,16 +130,6 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
         c->sets[i].n = gz_sealed_u32(&r);
         c->sets[i].atoms = atoms(&r, c->sets[i].n);
     }
-    c->nfolders = gz_sealed_count(&r, 4 + 1 + 8 * 3);
-    c->folders = gz_xcalloc(c->nfolders + 1, sizeof *c->folders);
-    for (uint32_t i = 0; i < c->nfolders && r.ok; i++) {
-        cache_folder *f = &c->folders[i];
-        f->rel = gz_sealed_str(&r, NULL);
-        f->ino = gz_sealed_u64(&r);
-        f->mtime_ns = (int64_t)gz_sealed_u64(&r);
-        f->ctime_ns = (int64_t)gz_sealed_u64(&r);
-    }
-    c->noutputs = gz_sealed_count(&r, 4 + 1 + 4 + 8 + 8 + 4 + 4 + 4);
     c->outputs = gz_xcalloc(c->noutputs + 1, sizeof *c->outputs);
     for (uint32_t i = 0; i < c->noutputs && r.ok; i++) {
         cache_output *o = &c->outputs[i];
@@ -130,6 +144,7 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
     }
     if (!r.ok || r.p != r.end)
         return fail(c, why, "malformed");
+    c->rest = NULL;
 
     /* Every index must point inside its table. */
     for (uint32_t i = 0; i < c->nsources; i++) {
@@ -145,11 +160,22 @@ build_cache_read(build_cache *c, const char *path, gz_buf *why)
     for (uint32_t i = 0; i < c->noutputs; i++)
         if (!atoms_valid(c, c->outputs[i].n, c->outputs[i].atoms))
             return fail(c, why, "malformed (atom)");
-    for (uint32_t i = 0; i < c->noutputs; i++)
+    uint32_t unfoldered = 0;
+    for (uint32_t i = 0; i < c->noutputs; i++) {
         if (c->outputs[i].source >= c->nsources || c->outputs[i].set >= c->nsets ||
             (c->outputs[i].folder != CACHE_NONE && c->outputs[i].folder >= c->nfolders))
             return fail(c, why, "malformed (output)");
+        unfoldered += c->outputs[i].folder == CACHE_NONE;
+    }
+    if (unfoldered != c->unfoldered)
+        return fail(c, why, "malformed (outputs without a folder)");
     return true;
+}
+
+bool
+build_cache_read(build_cache *c, const char *path, gz_buf *why)
+{
+    return build_cache_open(c, path, why) && build_cache_read_rest(c, why);
 }
 
 void
@@ -194,6 +220,11 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
     gz_sealed_put64(&out, c->options);
     gz_sealed_put64(&out, (uint64_t)c->valid_until);
     gz_sealed_put32(&out, c->fast);
+    gz_sealed_put32(&out, c->noutputs);
+    uint32_t unfoldered = 0;
+    for (uint32_t i = 0; i < c->noutputs; i++)
+        unfoldered += c->outputs[i].folder == CACHE_NONE;
+    gz_sealed_put32(&out, unfoldered);
     gz_sealed_put32(&out, c->nwatched);
     for (uint32_t i = 0; i < c->nwatched; i++) {
         const cache_watched *w = &c->watched[i];
@@ -204,6 +235,14 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
         gz_sealed_put64(&out, (uint64_t)w->ctime_ns);
         gz_sealed_put64(&out, w->ino);
         gz_sealed_put64(&out, w->names);
+    }
+    gz_sealed_put32(&out, c->nfolders);
+    for (uint32_t i = 0; i < c->nfolders; i++) {
+        const cache_folder *f = &c->folders[i];
+        putstr(&out, f->rel);
+        gz_sealed_put64(&out, f->ino);
+        gz_sealed_put64(&out, (uint64_t)f->mtime_ns);
+        gz_sealed_put64(&out, (uint64_t)f->ctime_ns);
     }
     gz_sealed_put32(&out, c->nsources);
     for (uint32_t i = 0; i < c->nsources; i++) {
@@ -224,15 +263,6 @@ build_cache_write(const build_cache *c, const char *path, gz_buf *why)
     gz_sealed_put32(&out, c->nsets);
     for (uint32_t i = 0; i < c->nsets; i++)
         putatoms(&out, c->sets[i].n, c->sets[i].atoms);
-    gz_sealed_put32(&out, c->nfolders);
-    for (uint32_t i = 0; i < c->nfolders; i++) {
-        const cache_folder *f = &c->folders[i];
-        putstr(&out, f->rel);
-        gz_sealed_put64(&out, f->ino);
-        gz_sealed_put64(&out, (uint64_t)f->mtime_ns);
-        gz_sealed_put64(&out, (uint64_t)f->ctime_ns);
-    }
-    gz_sealed_put32(&out, c->noutputs);
     for (uint32_t i = 0; i < c->noutputs; i++) {
         const cache_output *o = &c->outputs[i];
         putstr(&out, o->dest_rel);

@@ -90,11 +90,18 @@ typedef struct build_cache {
     char *folder_names; /* being written: the folders' names, owned */
     cache_output *outputs;
     uint32_t noutputs;
+    uint32_t unfoldered;  /* outputs whose folder is not recorded */
+    const char *rest;     /* being read: where the rest starts, until it is read */
 } build_cache;
 
 /* Reads the cache at path. Returns false with `why` empty when there is
- * none, or with `why` saying what is wrong with it. */
+ * none, or with `why` saying what is wrong with it (and c freed). */
 bool build_cache_read(build_cache *c, const char *path, gz_buf *why);
+/* The same in two steps: the whole file is checked, but only its head is
+ * read (up to the folders: what tells that nothing changed), ... */
+bool build_cache_open(build_cache *c, const char *path, gz_buf *why);
+/* ... and then the rest (sources, named queries, sets, outputs). */
+bool build_cache_read_rest(build_cache *c, gz_buf *why);
 /* Frees what build_cache_read allocated. */
 void build_cache_free(build_cache *c);
 /* Writes c to path (through path.tmp-PID, renamed). On failure

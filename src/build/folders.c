@@ -120,6 +120,17 @@ check_one(void *ctx, size_t f)
     return true;
 }
 
+bool
+build_folders_hold_all(const build_cache *c, const bool *intact)
+{
+    if (c->unfoldered)
+        return false;
+    for (uint32_t f = 0; f < c->nfolders; f++)
+        if (!intact[f])
+            return false;
+    return true;
+}
+
 bool *
 build_folders_intact(const build_cache *c, int threads)
 {

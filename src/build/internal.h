@@ -75,12 +75,16 @@ void build_folders_record(build_cache *c);
 /* Per folder of c (malloc'd, for free()): whether it is as c's build left
  * it, so that the outputs it held are still there. */
 bool *build_folders_intact(const build_cache *c, int threads);
+/* Whether every output of c is vouched for by an intact folder (then
+ * the outputs themselves need not be read from the cache, nor looked at). */
+bool build_folders_hold_all(const build_cache *c, const bool *intact);
 /* Where a folder cannot tell: whether dest (an O_PATH descriptor) holds a
  * file of `size` bytes at rel. */
 bool build_output_in_place(int dest_fd, const char *rel, int64_t size);
 
 /* Whether every file and folder the cache's build looked at is as it was,
- * every output still in place (`intact`: build_folders_intact) and the
+ * every output still in place (`intact`: build_folders_intact; c's
+ * outputs must have been read unless build_folders_hold_all) and the
  * options and the clock still give the same site: then a build has
  * nothing to do. Stats on `threads` threads. */
 bool build_nothing_changed(const build_cache *c, const bool *intact, const site_options *o,

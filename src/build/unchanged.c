@@ -76,8 +76,9 @@ build_nothing_changed(const build_cache *c, const bool *intact, const site_optio
     check k = { .cache = c, .intact = intact };
     k.source_fd = open(c->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
     k.dest_fd = open(c->dest, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    size_t outputs = build_folders_hold_all(c, intact) ? 0 : c->noutputs;
     bool same = k.source_fd >= 0 && k.dest_fd >= 0 &&
-                build_for_all((size_t)c->nwatched + c->noutputs, threads, unchanged, &k);
+                build_for_all((size_t)c->nwatched + outputs, threads, unchanged, &k);
     if (k.source_fd >= 0)
         close(k.source_fd);
     if (k.dest_fd >= 0)

@@ -128,6 +128,14 @@ main(void)
     check_same(&in, &out);
     build_cache_free(&out);
 
+    /* In two steps: the head alone (watched files, folders), then the rest. */
+    CHECK(build_cache_open(&out, path, &why));
+    CHECK(out.rest != NULL && out.outputs == NULL && out.noutputs == in.noutputs);
+    CHECK(out.nwatched == in.nwatched && out.nfolders == in.nfolders);
+    CHECK(build_cache_read_rest(&out, &why));
+    check_same(&in, &out);
+    build_cache_free(&out);
+
     /* An index out of its table, sealed by a correct checksum: refused. */
     build_cache bad_index = in;
     cache_output outputs[2] = { in.outputs[0], in.outputs[1] };
