@@ -170,14 +170,18 @@ LIQ_FILTER(normalize_whitespace)
     (void)args, (void)nargs, (void)kwargs;
     gz_str s = liq_f_to_s(ctx, input);
     gz_buf b = GZ_BUF_INIT;
-    for (size_t i = 0; i < s.len; i++) {
-        if (!liq_f_is_space(s.p[i])) {
-            gz_buf_putc(&b, s.p[i]);
-            continue;
-        }
-        while (i + 1 < s.len && liq_f_is_space(s.p[i + 1]))
-            i++;
+    gz_buf_grow(&b, s.len); /* never longer: runs are copied whole */
+    for (size_t i = 0; i < s.len;) {
+        size_t run = i;
+        while (run < s.len && !liq_f_is_space(s.p[run]))
+            run++;
+        gz_buf_put(&b, s.p + i, run - i);
+        if (run == s.len)
+            break;
+        while (run < s.len && liq_f_is_space(s.p[run]))
+            run++;
         gz_buf_putc(&b, ' ');
+        i = run;
     }
     gz_str r = gz_buf_str(&b);
     while (r.len && (liq_f_is_space(r.p[0]) || r.p[0] == '\0'))
