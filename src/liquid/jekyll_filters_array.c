@@ -394,13 +394,14 @@ property_compare(void *data, gz_value ia, gz_value ib, bool *failed)
     return (c > 0) - (c < 0);
 }
 
-/* Whether the keys are already in order under a comparison that is a
- * total preorder: every key other than nil of one type among times,
- * integers and strings, whose <=> never fails and is transitive. Any
- * stable sort then leaves them as they are, Ruby's included; a list of
- * posts sorted by date (site.posts | sort: "date") is mostly that. */
+/* Whether the keys compare as a total preorder: every key other than nil
+ * of one type among times, integers and strings, whose <=> never fails
+ * and is transitive. Any stable sort then gives the same order, Ruby's
+ * included, so a list already in order, or in reverse order, need not go
+ * through the merge sort: a list of posts sorted by date (jekyll-feed
+ * sorts site.posts, newest first, by date on every feed) mostly is. */
 static bool
-keys_in_order(sort_state *s, size_t n)
+keys_totally_ordered(const sort_state *s, size_t n)
 {
     gz_type type = GZ_NIL;
     for (size_t i = 0; i < n; i++) {
@@ -413,9 +414,42 @@ keys_in_order(sort_state *s, size_t n)
             return false;
         type = t;
     }
-    for (size_t i = 1; i < n; i++)
-        if (property_compare(s, gz_int((int64_t)i - 1), gz_int((int64_t)i), NULL) > 0)
-            return false;
+    return true;
+}
+
+static int
+compare_keys(sort_state *s, size_t i, size_t k)
+{
+    return property_compare(s, gz_int((int64_t)i), gz_int((int64_t)k), NULL);
+}
+
+/* The stable order of keys that are in order (order[i] = i, as it is) or
+ * in reverse order (runs of equal keys, from the last run to the first,
+ * each in its own order); false when they are neither. */
+static bool
+presorted(sort_state *s, size_t n, gz_value *order)
+{
+    if (!keys_totally_ordered(s, n))
+        return false;
+    bool ascending = true, descending = true;
+    for (size_t i = 1; i < n && (ascending || descending); i++) {
+        int c = compare_keys(s, i - 1, i);
+        ascending = ascending && c <= 0;
+        descending = descending && c >= 0;
+    }
+    if (ascending)
+        return true;
+    if (!descending)
+        return false;
+    size_t k = 0;
+    for (size_t end = n; end > 0;) {
+        size_t start = end - 1;
+        while (start > 0 && compare_keys(s, start - 1, end - 1) == 0)
+            start--;
+        for (size_t i = start; i < end; i++)
+            order[k++] = gz_int((int64_t)i);
+        end = start;
+    }
     return true;
 }
 
@@ -451,8 +485,8 @@ LIQ_FILTER(jekyll_sort)
     gz_value *order = gz_arena_alloc(a, (items->len ? items->len : 1) * sizeof *order);
     for (size_t i = 0; i < items->len; i++)
         order[i] = gz_int((int64_t)i);
-    bool in_order = cmp == property_compare && keys_in_order(&s, items->len);
-    if (!in_order && !liq_f_sort(ctx, order, items->len, cmp, &s))
+    bool done = cmp == property_compare && presorted(&s, items->len, order);
+    if (!done && !liq_f_sort(ctx, order, items->len, cmp, &s))
         return false;
     gz_array *r = gz_array_new(a, items->len);
     for (size_t i = 0; i < items->len; i++)
