@@ -75,15 +75,9 @@ gz_hash_get(const gz_hash *h, gz_str key)
     return i < 0 ? NULL : &h->entries[i].value;
 }
 
-void
-gz_hash_set(gz_arena *a, gz_hash *h, gz_str key, gz_value v)
+static void
+add(gz_arena *a, gz_hash *h, gz_str key, uint32_t hash, gz_value v)
 {
-    uint32_t hash = hash_bytes(key);
-    long i = find(h, key, hash);
-    if (i >= 0) {
-        h->entries[i].value = v;
-        return;
-    }
     if (h->len == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 4;
         h->entries = gz_arena_realloc(a, h->entries, h->cap * sizeof *h->entries,
@@ -100,6 +94,23 @@ gz_hash_set(gz_arena *a, gz_hash *h, gz_str key, gz_value v)
     } else if (h->len > LINEAR_MAX) {
         reindex(a, h, 32);
     }
+}
+
+void
+gz_hash_set(gz_arena *a, gz_hash *h, gz_str key, gz_value v)
+{
+    uint32_t hash = hash_bytes(key);
+    long i = find(h, key, hash);
+    if (i >= 0)
+        h->entries[i].value = v;
+    else
+        add(a, h, key, hash, v);
+}
+
+void
+gz_hash_add_new(gz_arena *a, gz_hash *h, gz_str key, gz_value v)
+{
+    add(a, h, key, hash_bytes(key), v);
 }
 
 bool

@@ -159,6 +159,9 @@ gz_hash *gz_hash_new(gz_arena *a, size_t cap);
 void gz_hash_set(gz_arena *a, gz_hash *h, gz_str key, gz_value v);
 /* Returns a pointer to the stored value, or NULL. */
 gz_value *gz_hash_get(const gz_hash *h, gz_str key);
+/* Adds a key known not to be in h (a hash copied from one that had it
+ * once), without looking for it first. */
+void gz_hash_add_new(gz_arena *a, gz_hash *h, gz_str key, gz_value v);
 bool gz_hash_delete(gz_hash *h, gz_str key);
 
 /* ---- semantics shared by every part ---------------------------------- */

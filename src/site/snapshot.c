@@ -40,6 +40,7 @@ struct site_snapshot {
     uint32_t n;
     uint32_t *slots;          /* open addressing on relpath: record + 1, 0 empty */
     size_t mask;
+    uint64_t serial;          /* tells this opening from every other (shared_key) */
 };
 
 uint64_t
@@ -238,6 +239,8 @@ site_snapshot_open(const site *s, const char *path, gz_diags *d)
         return NULL;
     }
     gz_buf_free(&why);
+    static _Atomic uint64_t openings;
+    snap->serial = ++openings;
     snap->path = gz_xstrndup(path, strlen(path));
     gz_sealed_reader r = { snap->file.body, snap->file.body + snap->file.len, true };
     if (gz_sealed_u64(&r) != s->model_fp) { /* made under another config */
@@ -298,8 +301,41 @@ get_time(gz_sealed_reader *r, gz_time *t)
     return r->ok && t->nsec >= 0 && t->nsec < 1000000000;
 }
 
+/* Front matter keys are few ("title", "date", "categories", ...) and the
+ * same in every post; each restored post's keys are made to point to the
+ * first copy of each, which stays in the cache, rather than to its own
+ * record: a lookup of "draft" in a million posts (jekyll-feed's where_exp)
+ * otherwise reads a million scattered pages of the snapshot. One table per
+ * reading thread, for the snapshot it last read; keys past its size stay
+ * where they are. */
+enum { KEY_SLOTS = 256 };
+typedef struct key_table {
+    uint64_t serial; /* of the snapshot its keys point into; 0: none */
+    struct { const char *p; size_t len; } slot[KEY_SLOTS];
+} key_table;
+static _Thread_local key_table keys;
+
+static const char *
+shared_key(const site_snapshot *snap, const char *p, size_t len)
+{
+    if (keys.serial != snap->serial) /* not its address: that can come back */
+        keys = (key_table){ .serial = snap->serial };
+    size_t h = (size_t)XXH3_64bits(p, len);
+    for (size_t probe = 0; probe < 8; probe++) {
+        size_t i = (h + probe) & (KEY_SLOTS - 1);
+        if (!keys.slot[i].p) {
+            keys.slot[i].p = p;
+            keys.slot[i].len = len;
+            return p;
+        }
+        if (keys.slot[i].len == len && !memcmp(keys.slot[i].p, p, len))
+            return keys.slot[i].p;
+    }
+    return p;
+}
+
 static bool
-get_value(gz_sealed_reader *r, gz_arena *a, gz_value *out, int depth)
+get_value(const site_snapshot *snap, gz_sealed_reader *r, gz_arena *a, gz_value *out, int depth)
 {
     if (!r->ok || r->p >= r->end || depth > 200)
         return false;
@@ -330,7 +366,7 @@ get_value(gz_sealed_reader *r, gz_arena *a, gz_value *out, int depth)
         gz_array *arr = gz_array_new(a, n);
         for (uint32_t i = 0; i < n; i++) {
             gz_value v;
-            if (!get_value(r, a, &v, depth + 1))
+            if (!get_value(snap, r, a, &v, depth + 1))
                 return false;
             gz_array_push(a, arr, v);
         }
@@ -343,10 +379,11 @@ get_value(gz_sealed_reader *r, gz_arena *a, gz_value *out, int depth)
         for (uint32_t i = 0; i < n; i++) {
             size_t klen;
             const char *k = gz_sealed_str(r, &klen);
+            k = shared_key(snap, k, klen);
             gz_value v;
-            if (!get_value(r, a, &v, depth + 1))
+            if (!get_value(snap, r, a, &v, depth + 1))
                 return false;
-            gz_hash_set(a, h, gz_str_n(k, klen), v);
+            gz_hash_add_new(a, h, gz_str_n(k, klen), v); /* the keys were a hash's */
         }
         *out = gz_hash_value(h);
         return r->ok;
@@ -407,7 +444,7 @@ site_snapshot_restore(site *s, const char *relpath, const char *dir, const struc
     doc->dest_rel = gz_sealed_str(&r, NULL);
     doc->output_ext = gz_sealed_str(&r, NULL);
     gz_value data;
-    ok = ok && get_value(&r, a, &data, 0) && data.type == GZ_HASH && r.p == r.end;
+    ok = ok && get_value(snap, &r, a, &data, 0) && data.type == GZ_HASH && r.p == r.end;
     /* The file name's date would replace the given one under this clock. */
     if (!ok || doc->given_date == s->time.sec)
         return NULL;
