@@ -16,9 +16,19 @@
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* The body is hashed a buffer at a time, not field by field: a cache of
+ * a million outputs is ten million fields. */
+static void
+hash_pending(gz_sealed_writer *w)
+{
+    XXH3_64bits_update(w->hash, w->buf.data + w->hashed, w->buf.len - w->hashed);
+    w->hashed = w->buf.len;
+}
+
 static void
 flush(gz_sealed_writer *w)
 {
+    hash_pending(w);
     const char *p = w->buf.data;
     size_t n = w->buf.len;
     while (n > 0 && !w->error) {
@@ -33,20 +43,27 @@ flush(gz_sealed_writer *w)
         }
     }
     gz_buf_clear(&w->buf);
+    w->hashed = 0;
 }
 
-/* Header bytes are not part of the checksum. */
 static void
-put_raw(gz_sealed_writer *w, const void *p, size_t n, bool body)
+put_raw(gz_sealed_writer *w, const void *p, size_t n)
 {
     if (w->error)
         return;
-    if (body)
-        XXH3_64bits_update(w->hash, p, n);
     gz_buf_put(&w->buf, p, n);
     w->offset += n;
     if (w->buf.len >= FLUSH_AT)
         flush(w);
+}
+
+/* Header and checksum bytes are not part of the checksum. */
+static void
+put_unhashed(gz_sealed_writer *w, const void *p, size_t n)
+{
+    hash_pending(w);
+    put_raw(w, p, n);
+    w->hashed = w->buf.len;
 }
 
 void
@@ -64,36 +81,36 @@ gz_sealed_create(gz_sealed_writer *w, const char *path, const char magic[8], uin
     XXH3_64bits_reset(w->hash);
     uint32_t bom = BOM;
     uint64_t len = 0; /* the body's, set by gz_sealed_commit */
-    put_raw(w, magic, 8, false);
-    put_raw(w, &bom, 4, false);
-    put_raw(w, &version, 4, false);
-    put_raw(w, &len, 8, false);
+    put_unhashed(w, magic, 8);
+    put_unhashed(w, &bom, 4);
+    put_unhashed(w, &version, 4);
+    put_unhashed(w, &len, 8);
 }
 
 void
 gz_sealed_put(gz_sealed_writer *w, const void *p, size_t n)
 {
-    put_raw(w, p, n, true);
+    put_raw(w, p, n);
 }
 
 void
 gz_sealed_put32(gz_sealed_writer *w, uint32_t v)
 {
-    put_raw(w, &v, sizeof v, true);
+    put_raw(w, &v, sizeof v);
 }
 
 void
 gz_sealed_put64(gz_sealed_writer *w, uint64_t v)
 {
-    put_raw(w, &v, sizeof v, true);
+    put_raw(w, &v, sizeof v);
 }
 
 void
 gz_sealed_putstr(gz_sealed_writer *w, const char *s, size_t n)
 {
     gz_sealed_put32(w, (uint32_t)n);
-    put_raw(w, s, n, true);
-    put_raw(w, "", 1, true);
+    put_raw(w, s, n);
+    put_raw(w, "", 1);
 }
 
 void
@@ -101,15 +118,16 @@ gz_sealed_pad(gz_sealed_writer *w, size_t align)
 {
     static const char zeros[64];
     while (w->offset % align && !w->error)
-        put_raw(w, zeros, align - w->offset % align, true);
+        put_raw(w, zeros, align - w->offset % align);
 }
 
 bool
 gz_sealed_commit(gz_sealed_writer *w, gz_buf *why)
 {
     uint64_t body = w->offset - GZ_SEALED_HEAD;
+    hash_pending(w);
     uint64_t sum = XXH3_64bits_digest(w->hash);
-    put_raw(w, &sum, sizeof sum, false);
+    put_unhashed(w, &sum, sizeof sum);
     flush(w);
     if (!w->error && pwrite(w->fd, &body, sizeof body, GZ_SEALED_HEAD - 8) != sizeof body)
         w->error = errno ? errno : EIO;

@@ -33,6 +33,7 @@ typedef struct gz_sealed_writer {
     int fd;
     char *path, *tmp;     /* the file, and path.tmp-PID written first */
     gz_buf buf;           /* what is not written yet */
+    size_t hashed;        /* how much of buf is hashed, or is not body */
     uint64_t offset;      /* bytes put so far, header included */
     void *hash;           /* XXH3 state of the body */
     int error;            /* the first errno; 0 while all is well */
