@@ -21,7 +21,8 @@
 static void
 hash_pending(gz_sealed_writer *w)
 {
-    XXH3_64bits_update(w->hash, w->buf.data + w->hashed, w->buf.len - w->hashed);
+    if (w->buf.len > w->hashed) /* (data is NULL until the first put) */
+        XXH3_64bits_update(w->hash, w->buf.data + w->hashed, w->buf.len - w->hashed);
     w->hashed = w->buf.len;
 }
 
