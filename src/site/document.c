@@ -456,14 +456,11 @@ site_doc_body(site *s, const site_doc *doc, gz_buf *out, gz_diags *d)
 static bool
 read_front(site *s, site_doc *doc, gz_hash **fm, gz_diags *d)
 {
-    gz_buf path = GZ_BUF_INIT, all = GZ_BUF_INIT;
+    gz_buf all = GZ_BUF_INIT;
     struct stat st;
     bool ok = read_all(s, doc->relpath, &all, &st);
-    if (ok) {
-        gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
-        site_watch(s, path.data, &st, NULL, 0);
-    }
-    gz_buf_free(&path);
+    if (ok)
+        site_watch_file(s, doc->relpath, &st);
     *fm = NULL;
     if (!ok) {
         gz_diags_add(d, GZ_ERROR, doc->relpath, 0, 0, "could not read file: %s", strerror(errno));
@@ -558,14 +555,11 @@ site_doc_read(site *s, site_kind kind, site_coll *c, const char *relpath, const 
     doc->given_date = INT64_MIN;
 
     if (kind == SITE_STATIC) {
-        gz_buf path = GZ_BUF_INIT;
-        gz_buf_printf(&path, "%s/%s", s->source, doc->relpath);
         struct stat st;
-        if (stat(path.data, &st) == 0) {
+        if (fstatat(s->source_fd, doc->relpath, &st, 0) == 0) {
             site_doc_fingerprint(doc, gz_str_n(NULL, 0), &st);
-            site_watch(s, path.data, &st, NULL, 0);
+            site_watch_file(s, doc->relpath, &st);
         }
-        gz_buf_free(&path);
         site_doc_url(s, doc);
         return doc;
     }
