@@ -149,14 +149,14 @@ new_block(size_t want, size_t need)
 void *
 gz_arena_alloc(gz_arena *a, size_t size)
 {
+    if (size > SIZE_MAX / 2)
+        out_of_memory(size);
     size = align_up(size ? size : 1);
     block *b = a->head;
     if (!b || b->size - b->used < size) {
         size_t want = a->next_size;
         if (want < size)
             want = size;
-        if (size > SIZE_MAX / 2)
-            out_of_memory(size);
         b = new_block(want, size);
         /* Large one-off allocations do not become the current block, so the
          * remaining space of the current one is not wasted. */
@@ -191,7 +191,7 @@ gz_arena_calloc(gz_arena *a, size_t count, size_t size)
 void *
 gz_arena_realloc(gz_arena *a, void *old, size_t old_size, size_t new_size)
 {
-    if (!old)
+    if (!old || new_size > SIZE_MAX / 2)
         return gz_arena_alloc(a, new_size);
     block *b = a->head;
     size_t old_aligned = align_up(old_size ? old_size : 1);

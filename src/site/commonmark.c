@@ -474,13 +474,6 @@ leave(writer *w, cmark_node *n)
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-/* cmark-gfm keeps the extensions' special inline characters ('~' for
- * strikethrough, ':' and 'w' for autolinks) in one process-wide table that
- * every parse adds to and removes from (cmark_manage_extensions_special_
- * characters), so two parses at once can lose each other's characters.
- * Parsing is serialized; rendering the tree stays parallel. */
-static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static void
 init_extensions(void)
 {
@@ -491,7 +484,8 @@ void
 site_commonmark(const site_commonmark_opts *o, gz_str text, gz_buf *html)
 {
     pthread_once(&once, init_extensions);
-    cmark_parser *p = cmark_parser_new(o->parse);
+    site_cmark_pool pool;
+    cmark_parser *p = cmark_parser_new_with_mem(o->parse, site_cmark_pool_open(&pool, text.len));
     bool tagfilter = false;
     for (size_t i = 0; i < o->nexts; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(o->exts[i]);
@@ -499,12 +493,9 @@ site_commonmark(const site_commonmark_opts *o, gz_str text, gz_buf *html)
             cmark_parser_attach_syntax_extension(p, e);
         tagfilter = tagfilter || !strcmp(o->exts[i], "tagfilter");
     }
-    pthread_mutex_lock(&parse_lock);
     cmark_parser_feed(p, text.p ? text.p : "", text.len);
-    cmark_node *doc = cmark_parser_finish(p);
-    pthread_mutex_unlock(&parse_lock);
+    cmark_node *doc = site_cmark_finish(p);
     writer w = { .out = html, .opts = o->render, .tagfilter = tagfilter };
-    size_t start = html->len;
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -528,9 +519,9 @@ site_commonmark(const site_commonmark_opts *o, gz_str text, gz_buf *html)
             leave(&w, n);
         }
     }
-    (void)start;
     cmark_iter_free(it);
     free(w.tight_stack);
     cmark_node_free(doc);
     cmark_parser_free(p);
+    site_cmark_pool_close(&pool);
 }

@@ -757,9 +757,10 @@ typedef struct strings {
 } strings;
 
 /* The HTML_INLINE nodes code_spans makes keep the code's text as their
- * user data (for header ids); `keep` owns those copies. */
+ * user data (for header ids); `keep` owns those copies. New nodes come from
+ * `mem`, the tree's own allocator: cmark frees a whole tree with its root's. */
 static void
-code_spans(cmark_node *root, bool rouge, strings *keep)
+code_spans(cmark_node *root, bool rouge, cmark_mem *mem, strings *keep)
 {
     cmark_iter *it = cmark_iter_new(root);
     cmark_event_type ev;
@@ -783,7 +784,7 @@ code_spans(cmark_node *root, bool rouge, strings *keep)
         const char *lit = cmark_node_get_literal(codes[k]);
         escape_all(&html, gz_str_c(lit ? lit : ""));
         gz_buf_puts(&html, "</code>");
-        cmark_node *h = cmark_node_new(CMARK_NODE_HTML_INLINE);
+        cmark_node *h = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
         cmark_node_set_literal(h, html.data);
         if (keep->n == keep->cap) {
             keep->cap = keep->cap ? keep->cap * 2 : 16;
@@ -884,7 +885,15 @@ typedef struct ctx {
     gz_str md;     /* the chunk's source */
     size_t *line_at; /* line_at[l]: offset of source line l; line_at[nlines + 1] = md.len + 1 */
     bool rouge;    /* Jekyll's default syntax_highlighter */
+    cmark_mem *mem; /* the chunk's pool: what cmark hands back is freed with it */
 } ctx;
+
+/* cmark's HTML for node n, from the chunk's pool (release with c->mem->free). */
+static char *
+render_html(ctx *c, cmark_node *n)
+{
+    return cmark_render_html_with_mem(n, c->opts, cmark_parser_get_syntax_extensions(c->p), c->mem);
+}
 
 /* Source line l of the chunk, without its newline. */
 static gz_str
@@ -947,7 +956,7 @@ indent_to(gz_buf *out, int n)
 static void
 inline_html(ctx *c, cmark_node *n, size_t open_len, size_t close_len, gz_buf *out)
 {
-    char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
+    char *html = render_html(c, n);
     size_t len = strlen(html);
     if (html[0] != '<' || html[1] == '/' || (html[1] != 'p' && html[1] != 'h')) {
         /* a paragraph of a tight list comes without its <p> */
@@ -956,7 +965,7 @@ inline_html(ctx *c, cmark_node *n, size_t open_len, size_t close_len, gz_buf *ou
     }
     if (len >= open_len + close_len)
         gz_buf_put(out, html + open_len, len - open_len - close_len);
-    cmark_get_default_mem_allocator()->free(html);
+    c->mem->free(html);
 }
 
 static void block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *out);
@@ -1037,9 +1046,9 @@ static void
 inline_children(ctx *c, cmark_node *n, gz_buf *out)
 {
     for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k)) {
-        char *html = cmark_render_html(k, c->opts, cmark_parser_get_syntax_extensions(c->p));
+        char *html = render_html(c, k);
         gz_buf_puts(out, html);
-        cmark_get_default_mem_allocator()->free(html);
+        c->mem->free(html);
     }
 }
 
@@ -1095,7 +1104,7 @@ table(ctx *c, cmark_node *n, int indent, gz_buf *out)
 /* GFM task items: the checkbox kramdown writes goes first into the
  * item's paragraph. True when the list has one. */
 static bool
-task_boxes(cmark_node *list)
+task_boxes(cmark_node *list, cmark_mem *mem)
 {
     bool any = false;
     for (cmark_node *it = cmark_node_first_child(list); it; it = cmark_node_next(it)) {
@@ -1105,7 +1114,7 @@ task_boxes(cmark_node *list)
         cmark_node *para = cmark_node_first_child(it);
         if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
             continue;
-        cmark_node *box = cmark_node_new(CMARK_NODE_HTML_INLINE);
+        cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
         cmark_node_set_literal(box, cmark_gfm_extensions_get_tasklist_item_checked(it)
                                         ? "<input type=\"checkbox\" class=\"task-list-item-checkbox\" "
                                           "disabled=\"disabled\" checked=\"checked\" />"
@@ -1143,9 +1152,9 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
 {
     cmark_node_type t = cmark_node_get_type(n);
     if (depth > 64) {
-        char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
+        char *html = render_html(c, n);
         gz_buf_puts(out, html);
-        cmark_get_default_mem_allocator()->free(html);
+        c->mem->free(html);
         return;
     }
     switch (t) {
@@ -1203,7 +1212,7 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
     case CMARK_NODE_LIST: {
         const char *tag = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? "ol" : "ul";
         bool tight = cmark_node_get_list_tight(n);
-        bool tasks = task_boxes(n);
+        bool tasks = task_boxes(n, c->mem);
         indent_to(out, indent);
         gz_buf_printf(out, tasks ? "<%s class=\"task-list\">\n" : "<%s>\n", tag);
         bool seen_task = false;
@@ -1267,9 +1276,9 @@ block(ctx *c, cmark_node *n, int indent, int depth, bool transparent, gz_buf *ou
             table(c, n, indent, out);
             return;
         }
-        char *html = cmark_render_html(n, c->opts, cmark_parser_get_syntax_extensions(c->p));
+        char *html = render_html(c, n);
         gz_buf_puts(out, html);
-        cmark_get_default_mem_allocator()->free(html);
+        c->mem->free(html);
         return;
     }
     }
@@ -1280,7 +1289,9 @@ chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out)
 {
     pthread_once(&ext_once, ext_init);
     int opts = CMARK_OPT_UNSAFE;
-    cmark_parser *p = cmark_parser_new(opts);
+    site_cmark_pool pool;
+    cmark_mem *mem = site_cmark_pool_open(&pool, md.len);
+    cmark_parser *p = cmark_parser_new_with_mem(opts, mem);
     /* kramdown's GFM parser links no bare URLs: no autolink extension */
     const char *exts[] = { "strikethrough", "table", "tasklist" };
     for (int i = 0; i < 3; i++) {
@@ -1289,10 +1300,10 @@ chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out)
             cmark_parser_attach_syntax_extension(p, e);
     }
     cmark_parser_feed(p, md.p, md.len);
-    cmark_node *doc = cmark_parser_finish(p);
+    cmark_node *doc = site_cmark_finish(p);
     typography(doc);
     strings codes = { 0 };
-    code_spans(doc, rouge, &codes);
+    code_spans(doc, rouge, mem, &codes);
     int nlines = 1;
     for (size_t i = 0; i < md.len; i++)
         nlines += md.p[i] == '\n';
@@ -1312,7 +1323,7 @@ chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out)
         }
     }
     ctx c = { .seen = seen, .p = p, .opts = opts, .blank = blank, .nlines = nlines,
-              .md = md, .line_at = line_at, .rouge = rouge };
+              .md = md, .line_at = line_at, .rouge = rouge, .mem = mem };
     children(&c, doc, indent, 0, false, out);
     free(blank);
     free(line_at);
@@ -1321,6 +1332,7 @@ chunk(gz_str md, ids *seen, bool rouge, int indent, gz_buf *out)
     free(codes.v);
     cmark_node_free(doc);
     cmark_parser_free(p);
+    site_cmark_pool_close(&pool);
 }
 
 /* ---- the block loop ----------------------------------------------------------- */

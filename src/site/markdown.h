@@ -4,7 +4,29 @@
 
 #include <stdbool.h>
 
+#include <cmark-gfm.h>
+
+#include "core/arena.h"
 #include "core/buf.h"
+
+/* cmark allocates every node, string and list cell of a tree on its own
+ * (thousands for one post) and frees them one by one with the tree: a
+ * tenth of a full build's time went to malloc and free. A pool hands them
+ * out of one arena for the length of a parse instead and releases them
+ * together. Pools nest: a definition list's items are parsed while their
+ * list's tree is still in use. */
+typedef struct site_cmark_pool {
+    gz_arena *arena; /* NULL: the text is too long to pool (see markdown.c) */
+    gz_arena *outer; /* the pool this one interrupts, back in use on close */
+} site_cmark_pool;
+
+/* Opens a pool on this thread for the parse of `text_len` bytes; what is
+ * allocated with the returned allocator lives until site_cmark_pool_close. */
+cmark_mem *site_cmark_pool_open(site_cmark_pool *pool, size_t text_len);
+void site_cmark_pool_close(site_cmark_pool *pool);
+
+/* cmark_parser_finish under the process-wide lock its inline parser needs. */
+cmark_node *site_cmark_finish(cmark_parser *p);
 
 /* cmark-gfm over `text` with `options` (CMARK_OPT_*); `gfm` attaches the
  * table, strikethrough and autolink extensions. */
