@@ -231,9 +231,15 @@ bool
 site_kd_notes_extract(gz_str s, gz_buf *out, site_kd_notes *notes)
 {
     /* cheap test first: most documents have no footnotes */
+    if (s.len < 2)
+        return false;
     bool any = false;
-    for (size_t i = 0; i + 1 < s.len && !any; i++)
-        any = s.p[i] == '[' && s.p[i + 1] == '^';
+    for (const char *b = s.p, *end = s.p + s.len; !any && b < end; b++) {
+        b = memchr(b, '[', (size_t)(end - b));
+        if (!b)
+            break;
+        any = b + 1 < end && b[1] == '^';
+    }
     if (!any)
         return false;
     gz_buf text = GZ_BUF_INIT;
