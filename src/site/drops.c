@@ -649,7 +649,10 @@ site_drops_init(site *s)
     s->static_arr = gz_array_new(a, s->nstatics);
     for (size_t i = 0; i < s->nstatics; i++)
         gz_array_push(a, s->static_arr, doc_value(s->statics[i]));
-    s->docs_arr = gz_array_new(a, 16);
+    size_t ndocs = 0;
+    for (size_t i = 0; i < s->ncolls; i++)
+        ndocs += s->colls[i]->ndocs;
+    s->docs_arr = gz_array_new(a, ndocs);
     for (size_t i = 0; i < s->ncolls; i++)
         for (size_t k = 0; k < s->colls[i]->ndocs; k++)
             gz_array_push(a, s->docs_arr, doc_value(s->colls[i]->docs[k]));
