@@ -58,12 +58,17 @@ put_raw(gz_sealed_writer *w, const void *p, size_t n)
         flush(w);
 }
 
-/* Header and checksum bytes are not part of the checksum. */
+/* Header and checksum bytes are not part of the checksum. They are only
+ * appended (no flush here), so that a flush cannot hash them with the body;
+ * the next put or the commit writes them out. */
 static void
 put_unhashed(gz_sealed_writer *w, const void *p, size_t n)
 {
+    if (w->error)
+        return;
     hash_pending(w);
-    put_raw(w, p, n);
+    gz_buf_put(&w->buf, p, n);
+    w->offset += n;
     w->hashed = w->buf.len;
 }
 
