@@ -379,6 +379,8 @@ get_value(const site_snapshot *snap, gz_sealed_reader *r, gz_arena *a, gz_value 
         for (uint32_t i = 0; i < n; i++) {
             size_t klen;
             const char *k = gz_sealed_str(r, &klen);
+            if (!r->ok)
+                return false;
             k = shared_key(snap, k, klen);
             gz_value v;
             if (!get_value(snap, r, a, &v, depth + 1))
